@@ -1,0 +1,214 @@
+package dev.etcdspring.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The operations of an etcd client, implemented by {@link EtcdTemplate}.
+ *
+ * <p>Keys are {@code /}-separated paths; the leading {@code /} is optional, and {@code null}, {@code ""} and
+ * {@code "/"} all mean the root. A key with an empty, {@code .} or {@code ..} segment, or that is not valid
+ * Unicode, is refused with an {@link IllegalArgumentException} before any request is sent, as is a {@code null}
+ * value. Any character is allowed inside a segment: keys are escaped on the way to the server.
+ *
+ * <p>Every operation throws an {@link EtcdException} when etcd refuses it or cannot be reached, with etcd's
+ * error code; {@link EtcdTransportException} when no server answered, with
+ * {@link EtcdException#isOutcomeUnknown()} telling whether a write may have been applied.
+ */
+public interface EtcdOperations {
+
+    /**
+     * The API this client speaks.
+     *
+     * @return the API
+     */
+    EtcdApi api();
+
+    /**
+     * Reads the value of a key, linearizably.
+     *
+     * @param key the key
+     * @return the value, or {@code null} if there is no such key
+     * @throws EtcdNotFileException if the key is a directory
+     */
+    String get(String key);
+
+    /**
+     * Reads the value of a key.
+     *
+     * @param key the key
+     * @param options the read options; must not be {@code null}
+     * @return the value, or {@code null} if there is no such key
+     * @throws EtcdNotFileException if the key is a directory
+     */
+    String get(String key, ReadOptions options);
+
+    /**
+     * Reads a key or a directory with all of etcd's metadata, linearizably.
+     *
+     * @param key the key
+     * @return the response; for a directory, its node lists the children
+     * @throws EtcdKeyNotFoundException if there is no such key
+     */
+    EtcdResponse getResponse(String key);
+
+    /**
+     * Reads a key or a directory with all of etcd's metadata.
+     *
+     * @param key the key
+     * @param options the read options; must not be {@code null}
+     * @return the response; for a directory, its node lists the children (their children too if recursive)
+     * @throws EtcdKeyNotFoundException if there is no such key
+     */
+    EtcdResponse getResponse(String key, ReadOptions options);
+
+    /**
+     * Reads a directory as a map from child name to value, linearizably and one level deep: a subdirectory
+     * maps to {@code null}.
+     *
+     * @param dir the directory; {@code null}, {@code ""} or {@code "/"} for the root
+     * @return the children by name, in the server's order; or {@code null} if there is no such directory
+     * @throws EtcdNotDirectoryException if {@code dir} is a key with a value
+     */
+    Map<String, Object> getTree(String dir);
+
+    /**
+     * Reads a directory as a map from child name to value: a value is a {@code String}; a subdirectory is a
+     * nested {@code Map} when {@link ReadOptions#recursive(boolean) recursive}, else {@code null}.
+     *
+     * @param dir the directory; {@code null}, {@code ""} or {@code "/"} for the root
+     * @param options the read options; must not be {@code null}
+     * @return the children by name, in key order when {@link ReadOptions#sorted(boolean) sorted}, else in the
+     *         server's order; or {@code null} if there is no such directory
+     * @throws EtcdNotDirectoryException if {@code dir} is a key with a value
+     */
+    Map<String, Object> getTree(String dir, ReadOptions options);
+
+    /**
+     * Sets the value of a key, creating it (and its directories) if absent.
+     *
+     * @param key the key; not the root
+     * @param value the value; must not be {@code null}, may be empty
+     * @return the response, with the previous node as {@code prevNode} if there was one
+     * @throws EtcdNotFileException if the key is a directory
+     */
+    EtcdResponse set(String key, String value);
+
+    /**
+     * Sets the value of a key under the options' time to live and preconditions.
+     *
+     * @param key the key; not the root
+     * @param value the value; must not be {@code null}, may be empty
+     * @param options the write options; must not be {@code null}
+     * @return the response, with the previous node as {@code prevNode} if there was one
+     * @throws EtcdCompareFailedException if a {@code prevValue} or {@code prevIndex} condition does not hold
+     * @throws EtcdNodeExistsException if {@code prevExist(false)} and the key exists
+     * @throws EtcdKeyNotFoundException if {@code prevExist(true)}, {@code prevValue} or {@code prevIndex} and the
+     *         key does not exist
+     */
+    EtcdResponse set(String key, String value, WriteOptions options);
+
+    /**
+     * Creates a key with a new unique name in a directory, named so that keys created later sort after it: a
+     * queue. List the directory with {@code ReadOptions.defaults().sorted(true)} to read it in order.
+     *
+     * @param dir the directory, created if absent
+     * @param value the value; must not be {@code null}
+     * @return the response; {@code node().key()} is the new key
+     */
+    EtcdResponse createInOrder(String dir, String value);
+
+    /**
+     * Creates a key with a new unique name in a directory, with the options' time to live.
+     *
+     * @param dir the directory, created if absent
+     * @param value the value; must not be {@code null}
+     * @param options the write options: the time to live and timeout apply, preconditions are refused
+     * @return the response; {@code node().key()} is the new key
+     */
+    EtcdResponse createInOrder(String dir, String value, WriteOptions options);
+
+    /**
+     * Sets a key to {@code value} only if its current value is {@code expected}.
+     *
+     * @param key the key; not the root
+     * @param expected the value the key must have; must not be {@code null}, may be empty
+     * @param value the new value; must not be {@code null}
+     * @return {@code true} if the key was set, {@code false} if its value was not {@code expected}
+     * @throws EtcdKeyNotFoundException if the key does not exist
+     */
+    boolean compareAndSet(String key, String expected, String value);
+
+    /**
+     * Sets a key to {@code value} only if it was last modified at {@code modifiedIndex}.
+     *
+     * @param key the key; not the root
+     * @param modifiedIndex the {@link EtcdNode#modifiedIndex()} the key must have; positive
+     * @param value the new value; must not be {@code null}
+     * @return {@code true} if the key was set, {@code false} if it was modified at another index
+     * @throws EtcdKeyNotFoundException if the key does not exist
+     */
+    boolean compareAndSetIndex(String key, long modifiedIndex, String value);
+
+    /**
+     * Applies a function to a key's value atomically, like Clojure's {@code swap!}: reads the value, applies
+     * {@code fn}, and sets the result if the key was not modified in between, else tries again after a jittered,
+     * growing pause, within the attempts and time the template allows. {@code fn} may therefore run several
+     * times and must be free of side effects.
+     *
+     * @param key the key; not the root
+     * @param fn computes the new value from the current one; must not be {@code null}, nor return {@code null}
+     * @return the new value that was set
+     * @throws EtcdKeyNotFoundException if the key does not exist
+     * @throws EtcdSwapExhaustedException if the key kept changing until the attempts or time ran out
+     */
+    String swap(String key, UnaryOperator<String> fn);
+
+    /**
+     * Deletes a key.
+     *
+     * @param key the key; not the root
+     * @return the response, with the deleted node as {@code prevNode}
+     * @throws EtcdKeyNotFoundException if the key does not exist
+     * @throws EtcdNotFileException if the key is a directory (use {@link #deleteAll(String)})
+     */
+    EtcdResponse delete(String key);
+
+    /**
+     * Deletes a key under the options' {@code prevValue} and {@code prevIndex} preconditions: a compare-and-delete.
+     *
+     * @param key the key; not the root
+     * @param options the write options: the value and index preconditions and the timeout apply
+     * @return the response, with the deleted node as {@code prevNode}
+     * @throws EtcdKeyNotFoundException if the key does not exist
+     * @throws EtcdCompareFailedException if a precondition does not hold
+     */
+    EtcdResponse delete(String key, WriteOptions options);
+
+    /**
+     * Deletes everything below a directory; the directory itself stays (on the v2 API, where directories are
+     * nodes of their own). Nothing happens if there is no such directory.
+     *
+     * @param dir the directory; {@code null}, {@code ""} or {@code "/"} for all of the root's children
+     * @return a {@code delete} response whose node is the directory and whose {@code prevNode} is the directory
+     *         as it was, with everything that was deleted; {@code prevNode} is {@code null} when there was no
+     *         such directory
+     * @throws EtcdNotDirectoryException if {@code dir} is a key with a value
+     */
+    EtcdResponse deleteAll(String dir);
+
+    /**
+     * Reads the version of the etcd member answering.
+     *
+     * @return the server and cluster versions
+     */
+    EtcdVersion version();
+
+    /**
+     * Lists the members of the etcd cluster.
+     *
+     * @return the members
+     */
+    List<EtcdMember> members();
+}

@@ -1,0 +1,68 @@
+package dev.etcdspring.core;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.function.Function;
+
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+
+/**
+ * The HTTP backends an {@link EtcdTemplate} can send its requests through, each as a function from a timeout to
+ * a {@link ClientHttpRequestFactory} whose answers wait at most that long (see
+ * {@link EtcdTemplate.Builder#requestFactory(Function)}). None follows redirects: etcd redirects only to a
+ * cleaned path, which may not be the key that was asked for.
+ *
+ * <p>The README lists what each costs per request, measured against a local etcd.
+ */
+public final class EtcdRequestFactories {
+
+    private EtcdRequestFactories() {
+    }
+
+    /**
+     * The JDK's {@link HttpClient}, one client (and connection pool) shared by every timeout. It never repeats a
+     * request on its own, and it reports a connect timeout distinctly from a read timeout.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @return the request factories
+     */
+    public static Function<Duration, ClientHttpRequestFactory> jdk(Duration connectTimeout) {
+        HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+        return (timeout) -> {
+            JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client);
+            factory.setReadTimeout(timeout);
+            return factory;
+        };
+    }
+
+    /**
+     * The JDK's {@link HttpURLConnection}, with the JVM's shared keep-alive cache. It never follows redirects here;
+     * note that {@code HttpURLConnection} itself may resend a request once when a kept-alive connection turns out to
+     * be closed.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @return the request factories
+     */
+    public static Function<Duration, ClientHttpRequestFactory> urlConnection(Duration connectTimeout) {
+        return (timeout) -> {
+            SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory() {
+                @Override
+                protected void prepareConnection(HttpURLConnection connection, String httpMethod) throws IOException {
+                    super.prepareConnection(connection, httpMethod);
+                    connection.setInstanceFollowRedirects(false);
+                }
+            };
+            factory.setConnectTimeout(connectTimeout);
+            factory.setReadTimeout(timeout);
+            return factory;
+        };
+    }
+}

@@ -1,0 +1,534 @@
+package dev.etcdspring.core;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import dev.etcdspring.core.internal.EtcdErrors;
+import dev.etcdspring.core.internal.EtcdKeys;
+import dev.etcdspring.core.internal.EtcdProtocol;
+import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.v2.V2Protocol;
+
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The etcd client: every {@link EtcdOperations} on etcd's v2 or v3 HTTP API, over Spring's {@link RestClient}.
+ * Thread-safe; build one per cluster and share it.
+ *
+ * <pre>{@code
+ * EtcdTemplate etcd = EtcdTemplate.builder()
+ *         .endpoints("http://127.0.0.1:2379")
+ *         .api(EtcdApi.V2)
+ *         .timeout(Duration.ofSeconds(5))
+ *         .build();
+ * etcd.set("/cats/mittens", "black n white");
+ * etcd.swap("/counter", (n) -> Integer.toString(Integer.parseInt(n) + 1));
+ * }</pre>
+ *
+ * <p>Validation and the simplified views (values, maps, booleans) live here; the wire protocol, the escaping
+ * and the error translation live behind it.
+ */
+public class EtcdTemplate implements EtcdOperations {
+
+    private final EtcdProtocol protocol;
+
+    private final HttpTransport transport;
+
+    private final SwapBounds swapBounds;
+
+    private EtcdTemplate(Builder builder) {
+        Function<Duration, ClientHttpRequestFactory> factories = (builder.requestFactories != null)
+                ? builder.requestFactories : EtcdRequestFactories.jdk(builder.connectTimeout);
+        RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
+                : RestClient.builder();
+        this.transport = new HttpTransport(builder.endpoints, restClient, factories, builder.timeout);
+        this.protocol = new V2Protocol(this.transport);
+        this.swapBounds = new SwapBounds(builder.swapMaxAttempts, builder.swapTimeout, builder.swapInitialBackoff,
+                builder.swapMaxBackoff);
+    }
+
+    /**
+     * Starts building a template.
+     *
+     * @return a builder with the defaults: {@code http://127.0.0.1:2379}, {@link EtcdApi#V2}, a 10 second
+     *         timeout
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public EtcdApi api() {
+        return this.protocol.api();
+    }
+
+    /**
+     * The endpoints this template sends requests to, in the order given.
+     *
+     * @return the endpoint base URLs
+     */
+    public List<String> endpoints() {
+        return this.transport.endpoints();
+    }
+
+    @Override
+    public String get(String key) {
+        return get(key, ReadOptions.defaults());
+    }
+
+    @Override
+    public String get(String key, ReadOptions options) {
+        String k = EtcdKeys.normalize(key, "key");
+        OptionChecks.notNull(options, "options");
+        EtcdResponse response;
+        try {
+            response = this.protocol.get(k, options);
+        }
+        catch (EtcdKeyNotFoundException ex) {
+            return null;
+        }
+        if (response.node().dir()) {
+            throw EtcdErrors.local(EtcdException.NOT_FILE, "Not a file", k, response.etcdIndex(),
+                    response.httpStatus());
+        }
+        return response.node().value();
+    }
+
+    @Override
+    public EtcdResponse getResponse(String key) {
+        return getResponse(key, ReadOptions.defaults());
+    }
+
+    @Override
+    public EtcdResponse getResponse(String key, ReadOptions options) {
+        String k = EtcdKeys.normalize(key, "key");
+        return this.protocol.get(k, OptionChecks.notNull(options, "options"));
+    }
+
+    @Override
+    public Map<String, Object> getTree(String dir) {
+        return getTree(dir, ReadOptions.defaults());
+    }
+
+    @Override
+    public Map<String, Object> getTree(String dir, ReadOptions options) {
+        String k = EtcdKeys.normalize(dir, "dir");
+        OptionChecks.notNull(options, "options");
+        EtcdResponse response;
+        try {
+            response = this.protocol.get(k, options);
+        }
+        catch (EtcdKeyNotFoundException ex) {
+            return null;
+        }
+        if (!response.node().dir()) {
+            throw EtcdErrors.local(EtcdException.NOT_DIRECTORY, "Not a directory", k, response.etcdIndex(),
+                    response.httpStatus());
+        }
+        return tree(response.node(), options.isRecursive());
+    }
+
+    private static Map<String, Object> tree(EtcdNode dir, boolean recursive) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        for (EtcdNode child : dir.nodes()) {
+            Object value = child.dir() ? (recursive ? tree(child, true) : null) : child.value();
+            tree.put(child.name(), value);
+        }
+        return tree;
+    }
+
+    @Override
+    public EtcdResponse set(String key, String value) {
+        return set(key, value, WriteOptions.defaults());
+    }
+
+    @Override
+    public EtcdResponse set(String key, String value, WriteOptions options) {
+        String k = writableKey(key);
+        checkValue(value, "value", k);
+        OptionChecks.notNull(options, "options");
+        if (options.getPrevValue() != null) {
+            checkValue(options.getPrevValue(), "prevValue", k);
+        }
+        return this.protocol.put(k, value, options);
+    }
+
+    @Override
+    public EtcdResponse createInOrder(String dir, String value) {
+        return createInOrder(dir, value, WriteOptions.defaults());
+    }
+
+    @Override
+    public EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
+        String k = EtcdKeys.normalize(dir, "dir");
+        checkValue(value, "value", k);
+        OptionChecks.notNull(options, "options");
+        if (options.isCompare() || options.getPrevExist() != null) {
+            throw new IllegalArgumentException("createInOrder in '" + k
+                    + "' takes no preconditions (it always creates a new key), got " + options);
+        }
+        return this.protocol.createInOrder(k, value, options);
+    }
+
+    @Override
+    public boolean compareAndSet(String key, String expected, String value) {
+        OptionChecks.notNull(expected, "expected");
+        return compareAndSet(key, value, WriteOptions.defaults().prevValue(expected));
+    }
+
+    @Override
+    public boolean compareAndSetIndex(String key, long modifiedIndex, String value) {
+        if (modifiedIndex < 1) {
+            throw new IllegalArgumentException("modifiedIndex must be positive, got " + modifiedIndex);
+        }
+        return compareAndSet(key, value, WriteOptions.defaults().prevIndex(modifiedIndex));
+    }
+
+    private boolean compareAndSet(String key, String value, WriteOptions condition) {
+        try {
+            set(key, value, condition);
+            return true;
+        }
+        catch (EtcdCompareFailedException ex) {
+            return false;
+        }
+    }
+
+    @Override
+    public String swap(String key, UnaryOperator<String> fn) {
+        String k = writableKey(key);
+        OptionChecks.notNull(fn, "fn");
+        long deadline = System.nanoTime() + this.swapBounds.timeout().toNanos();
+        BackOffExecution backOff = this.swapBounds.backOff().start();
+        EtcdCompareFailedException lastFailure;
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            EtcdResponse current = this.protocol.get(k, ReadOptions.defaults());
+            EtcdNode node = current.node();
+            if (node.dir()) {
+                throw EtcdErrors.local(EtcdException.NOT_FILE, "Not a file", k, current.etcdIndex(),
+                        current.httpStatus());
+            }
+            String next = fn.apply(node.value());
+            if (next == null) {
+                throw new IllegalArgumentException("the swap function returned null for key '" + k
+                        + "' (value '" + node.value() + "'); it must return the new value");
+            }
+            EtcdKeys.checkValue(next, "the value returned by the swap function", k);
+            try {
+                this.protocol.put(k, next, WriteOptions.defaults().prevIndex(node.modifiedIndex()));
+                return next;
+            }
+            catch (EtcdCompareFailedException ex) {
+                lastFailure = ex;
+            }
+            long pause = backOff.nextBackOff();
+            if (attempts >= this.swapBounds.maxAttempts() || pause == BackOffExecution.STOP
+                    || System.nanoTime() + pause * 1_000_000 > deadline) {
+                break;
+            }
+            sleep(pause, k);
+        }
+        throw new EtcdSwapExhaustedException("swap of '" + k + "' gave up after " + attempts
+                + " attempts: the key changed between each read and its compare-and-set (bounds: "
+                + this.swapBounds.maxAttempts() + " attempts, " + this.swapBounds.timeout() + ")",
+                new EtcdException.Details(EtcdException.COMPARE_FAILED, lastFailure.getHttpStatus(),
+                        lastFailure.getIndex(), lastFailure.getEtcdMessage(), lastFailure.getEtcdCause(), k, false),
+                attempts, lastFailure);
+    }
+
+    private static void sleep(long millis, String key) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new EtcdException("swap of '" + key + "' was interrupted; the key was not changed by it",
+                    new EtcdException.Details(0, 0, 0, null, null, key, false), ex);
+        }
+    }
+
+    @Override
+    public EtcdResponse delete(String key) {
+        return delete(key, WriteOptions.defaults());
+    }
+
+    @Override
+    public EtcdResponse delete(String key, WriteOptions options) {
+        String k = writableKey(key);
+        OptionChecks.notNull(options, "options");
+        if (options.getTtl() != null || options.getPrevExist() != null) {
+            throw new IllegalArgumentException(
+                    "delete of '" + k + "' takes only prevValue, prevIndex and timeout, got " + options);
+        }
+        if (options.getPrevValue() != null) {
+            checkValue(options.getPrevValue(), "prevValue", k);
+        }
+        return this.protocol.delete(k, options);
+    }
+
+    @Override
+    public EtcdResponse deleteAll(String dir) {
+        return this.protocol.deleteAll(EtcdKeys.normalize(dir, "dir"), WriteOptions.defaults());
+    }
+
+    @Override
+    public EtcdVersion version() {
+        return this.protocol.version(null);
+    }
+
+    @Override
+    public List<EtcdMember> members() {
+        return this.protocol.members(null);
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdTemplate[api=" + api() + ", endpoints=" + endpoints() + "]";
+    }
+
+    private static String writableKey(String key) {
+        String k = EtcdKeys.normalize(key, "key");
+        if (k.equals(EtcdKeys.ROOT)) {
+            throw new IllegalArgumentException("key must not be the root ('" + key
+                    + "'): etcd's root is read only; name a key below it");
+        }
+        return k;
+    }
+
+    private static void checkValue(String value, String what, String key) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " for key '" + key + "' must not be null");
+        }
+        EtcdKeys.checkValue(value, what, key);
+    }
+
+    /** How long {@link #swap} keeps trying, and how it spaces its attempts. */
+    private record SwapBounds(int maxAttempts, Duration timeout, Duration initialBackoff, Duration maxBackoff) {
+
+        ExponentialBackOff backOff() {
+            ExponentialBackOff backOff = new ExponentialBackOff(this.initialBackoff.toMillis(), 2.0);
+            backOff.setJitter(this.initialBackoff.toMillis());
+            backOff.setMaxInterval(this.maxBackoff.toMillis());
+            return backOff;
+        }
+    }
+
+    /**
+     * Builds an {@link EtcdTemplate}. Every setting has a default; see {@link EtcdTemplate#builder()}.
+     */
+    public static final class Builder {
+
+        private List<String> endpoints = List.of("http://127.0.0.1:2379");
+
+        private Duration timeout = Duration.ofSeconds(10);
+
+        private Duration connectTimeout = Duration.ofSeconds(2);
+
+        private RestClient.Builder restClientBuilder;
+
+        private Function<Duration, ClientHttpRequestFactory> requestFactories;
+
+        private int swapMaxAttempts = 100;
+
+        private Duration swapTimeout = Duration.ofSeconds(30);
+
+        private Duration swapInitialBackoff = Duration.ofMillis(5);
+
+        private Duration swapMaxBackoff = Duration.ofMillis(500);
+
+        private Builder() {
+        }
+
+        /**
+         * The base URLs of the etcd members to talk to, such as {@code http://127.0.0.1:2379}. With several, a
+         * request that cannot connect goes to the next, and the template keeps using the one that answered.
+         *
+         * @param endpoints one or more {@code http} or {@code https} URLs, without query or fragment
+         * @return this builder
+         * @throws IllegalArgumentException if there is none, or one is not such a URL
+         */
+        public Builder endpoints(String... endpoints) {
+            OptionChecks.notNull(endpoints, "endpoints");
+            return endpoints(Arrays.asList(endpoints));
+        }
+
+        /**
+         * The base URLs of the etcd members to talk to; see {@link #endpoints(String...)}.
+         *
+         * @param endpoints one or more {@code http} or {@code https} URLs
+         * @return this builder
+         * @throws IllegalArgumentException if there is none, or one is not such a URL
+         */
+        public Builder endpoints(List<String> endpoints) {
+            OptionChecks.notNull(endpoints, "endpoints");
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("endpoints must name at least one etcd URL");
+            }
+            List<String> checked = new ArrayList<>();
+            for (String endpoint : endpoints) {
+                checked.add(checkEndpoint(endpoint));
+            }
+            this.endpoints = List.copyOf(checked);
+            return this;
+        }
+
+        private static String checkEndpoint(String endpoint) {
+            if (endpoint == null || endpoint.isBlank()) {
+                throw new IllegalArgumentException("endpoint must not be null or blank");
+            }
+            URI uri;
+            try {
+                uri = new URI(endpoint.strip());
+            }
+            catch (URISyntaxException ex) {
+                throw new IllegalArgumentException("endpoint '" + endpoint + "' is not a URL: " + ex.getMessage(), ex);
+            }
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                throw new IllegalArgumentException(
+                        "endpoint '" + endpoint + "' must be an http or https URL, such as http://127.0.0.1:2379");
+            }
+            if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("endpoint '" + endpoint
+                        + "' must be a URL with a host and without query or fragment, such as http://127.0.0.1:2379");
+            }
+            String text = uri.toString();
+            return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        }
+
+        /**
+         * The API to speak.
+         *
+         * @param api the API; must not be {@code null}
+         * @return this builder
+         * @throws UnsupportedOperationException for {@link EtcdApi#V3}, which is not available yet
+         */
+        public Builder api(EtcdApi api) {
+            OptionChecks.notNull(api, "api");
+            if (api == EtcdApi.V3) {
+                throw new UnsupportedOperationException(
+                        "EtcdApi.V3 is not supported yet by this version of etcd-spring-boot; use EtcdApi.V2 "
+                                + "(etcd 3.4/3.5 with --enable-v2=true)");
+            }
+            return this;
+        }
+
+        /**
+         * How long each request waits for the server's answer unless its options say otherwise. Keep it above 7
+         * seconds to let etcd report its own timeouts (it answers a write it cannot commit after about 7 s).
+         *
+         * @param timeout a positive duration; the default is 10 seconds
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = OptionChecks.positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * How long to wait for a connection to an endpoint before trying the next, for the default request
+         * factories.
+         *
+         * @param connectTimeout a positive duration; the default is 2 seconds
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = OptionChecks.positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * A {@link RestClient.Builder} to derive the template's clients from, so that its interceptors, default
+         * headers and observation settings apply. It is cloned, never changed; its request factory is replaced
+         * by the {@link #requestFactory(Function) request factories}.
+         *
+         * @param restClientBuilder the builder; must not be {@code null}
+         * @return this builder
+         */
+        public Builder restClientBuilder(RestClient.Builder restClientBuilder) {
+            this.restClientBuilder = OptionChecks.notNull(restClientBuilder, "restClientBuilder");
+            return this;
+        }
+
+        /**
+         * The HTTP backend: a function that makes a {@link ClientHttpRequestFactory} whose answers wait at most the
+         * given timeout. It is called once per distinct timeout in use. The default is
+         * {@link EtcdRequestFactories#jdk(Duration)} with the {@link #connectTimeout(Duration) connect timeout};
+         * the factories must not follow redirects.
+         *
+         * @param requestFactories makes a request factory for a timeout; must not be {@code null}
+         * @return this builder
+         */
+        public Builder requestFactory(Function<Duration, ClientHttpRequestFactory> requestFactories) {
+            this.requestFactories = OptionChecks.notNull(requestFactories, "requestFactories");
+            return this;
+        }
+
+        /**
+         * How many compare-and-sets {@link EtcdOperations#swap} tries before it gives up.
+         *
+         * @param maxAttempts at least 1; the default is 100
+         * @return this builder
+         */
+        public Builder swapMaxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("swapMaxAttempts must be at least 1, got " + maxAttempts);
+            }
+            this.swapMaxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * How long {@link EtcdOperations#swap} keeps trying before it gives up.
+         *
+         * @param timeout a positive duration; the default is 30 seconds
+         * @return this builder
+         */
+        public Builder swapTimeout(Duration timeout) {
+            this.swapTimeout = OptionChecks.positive(timeout, "swapTimeout");
+            return this;
+        }
+
+        /**
+         * The pauses between the attempts of {@link EtcdOperations#swap}: the first is {@code initial} give or take
+         * up to {@code initial} of jitter, each next one twice as long (jitter included), never more than
+         * {@code max}.
+         *
+         * @param initial the first pause; the default is 5 ms
+         * @param max the longest pause; the default is 500 ms
+         * @return this builder
+         */
+        public Builder swapBackoff(Duration initial, Duration max) {
+            OptionChecks.positive(initial, "swap initial backoff");
+            OptionChecks.positive(max, "swap max backoff");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException(
+                        "swap max backoff (" + max + ") must not be below the initial backoff (" + initial + ")");
+            }
+            this.swapInitialBackoff = initial;
+            this.swapMaxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Builds the template. No request is sent until the first operation.
+         *
+         * @return the template
+         */
+        public EtcdTemplate build() {
+            return new EtcdTemplate(this);
+        }
+    }
+}

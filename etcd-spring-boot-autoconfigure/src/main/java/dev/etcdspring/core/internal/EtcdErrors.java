@@ -1,0 +1,79 @@
+package dev.etcdspring.core.internal;
+
+import dev.etcdspring.core.EtcdCompareFailedException;
+import dev.etcdspring.core.EtcdException;
+import dev.etcdspring.core.EtcdKeyNotFoundException;
+import dev.etcdspring.core.EtcdNodeExistsException;
+import dev.etcdspring.core.EtcdNotDirectoryException;
+import dev.etcdspring.core.EtcdNotFileException;
+
+/**
+ * The one place that turns an etcd error code into an exception: the code, not the HTTP status, decides the
+ * type (etcd answers error 401 with HTTP 400 and error 110 with HTTP 401). Both wire protocols report their
+ * errors here in v2 codes.
+ */
+public final class EtcdErrors {
+
+    private EtcdErrors() {
+    }
+
+    /**
+     * Creates the exception for an error the server answered with.
+     *
+     * @param details the code, status, index, message, cause and key
+     * @param endpoint the endpoint that answered, for the message; may be {@code null}
+     * @return the exception, of the subclass that matches the code
+     */
+    public static EtcdException forCode(EtcdException.Details details, String endpoint) {
+        String message = message(details, endpoint);
+        return switch (details.errorCode()) {
+            case EtcdException.KEY_NOT_FOUND -> new EtcdKeyNotFoundException(message, details, null);
+            case EtcdException.COMPARE_FAILED -> new EtcdCompareFailedException(message, details, null);
+            case EtcdException.NOT_FILE -> new EtcdNotFileException(message, details, null);
+            case EtcdException.NOT_DIRECTORY -> new EtcdNotDirectoryException(message, details, null);
+            case EtcdException.NODE_EXISTS -> new EtcdNodeExistsException(message, details, null);
+            default -> new EtcdException(message, details, null);
+        };
+    }
+
+    /**
+     * Creates the exception for an error found locally, without asking the server again, in the same shape as
+     * the server's own (such as {@code getTree} of a key, which is etcd's "Not a directory").
+     *
+     * @param errorCode the etcd error code
+     * @param etcdMessage etcd's message for that code
+     * @param key the key
+     * @param index the index the condition was seen at
+     * @param httpStatus the status of the answer the condition was seen in
+     * @return the exception
+     */
+    public static EtcdException local(int errorCode, String etcdMessage, String key, long index, int httpStatus) {
+        return forCode(new EtcdException.Details(errorCode, httpStatus, index, etcdMessage, key, key, false), null);
+    }
+
+    private static String message(EtcdException.Details d, String endpoint) {
+        StringBuilder message = new StringBuilder();
+        message.append((d.etcdMessage() != null) ? d.etcdMessage() : "etcd error");
+        if (d.etcdCause() != null && !d.etcdCause().isEmpty()) {
+            message.append(": ").append(d.etcdCause());
+        }
+        message.append(" [etcd error ").append(d.errorCode());
+        if (d.httpStatus() != 0) {
+            message.append(", HTTP ").append(d.httpStatus());
+        }
+        if (d.key() != null) {
+            message.append(", key ").append(d.key());
+        }
+        if (d.index() != 0) {
+            message.append(", index ").append(d.index());
+        }
+        if (endpoint != null) {
+            message.append(", ").append(endpoint);
+        }
+        message.append(']');
+        if (d.outcomeUnknown()) {
+            message.append("; the write may still have been applied: read the key before retrying");
+        }
+        return message.toString();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.etcdspring.core.internal;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdMember;
+import dev.etcdspring.core.EtcdResponse;
+import dev.etcdspring.core.EtcdVersion;
+import dev.etcdspring.core.ReadOptions;
+import dev.etcdspring.core.WriteOptions;
+
+/**
+ * One of etcd's wire protocols, in the terms of the public API. Keys arrive validated and normalised by
+ * {@link EtcdKeys#normalize}; answers leave as {@link EtcdResponse}s and failures as
+ * {@link dev.etcdspring.core.EtcdException}s, so nothing of the wire format reaches the caller.
+ *
+ * <p>A {@code null} timeout means the template's default.
+ */
+public interface EtcdProtocol {
+
+    /**
+     * The API this protocol speaks.
+     *
+     * @return the API
+     */
+    EtcdApi api();
+
+    /**
+     * Reads a key or a directory.
+     *
+     * @param key the normalised key
+     * @param options the read options
+     * @return the response; its node is a directory with its listed children for a directory
+     * @throws dev.etcdspring.core.EtcdKeyNotFoundException if there is no such key
+     */
+    EtcdResponse get(String key, ReadOptions options);
+
+    /**
+     * Writes a value under the options' preconditions.
+     *
+     * @param key the normalised key
+     * @param value the value
+     * @param options the write options
+     * @return the response
+     */
+    EtcdResponse put(String key, String value, WriteOptions options);
+
+    /**
+     * Creates a key with a new unique name below {@code dir}, ordered after every key created before it.
+     *
+     * @param dir the normalised directory
+     * @param value the value
+     * @param options the write options; only the time to live and the timeout apply
+     * @return the response; its node's key is the new key
+     */
+    EtcdResponse createInOrder(String dir, String value, WriteOptions options);
+
+    /**
+     * Deletes one key under the options' value and index preconditions.
+     *
+     * @param key the normalised key
+     * @param options the write options; only the compare preconditions and the timeout apply
+     * @return the response, with the deleted node as {@code prevNode}
+     */
+    EtcdResponse delete(String key, WriteOptions options);
+
+    /**
+     * Deletes everything below a directory; the directory itself stays where the API has directories.
+     *
+     * @param dir the normalised directory, {@code "/"} for the whole keyspace
+     * @param options the write options; only the timeout applies
+     * @return a {@code delete} response whose {@code prevNode} is the directory as it was, or {@code null} if
+     *         there was nothing to delete
+     */
+    EtcdResponse deleteAll(String dir, WriteOptions options);
+
+    /**
+     * Reads the version of the member answering.
+     *
+     * @param timeout the timeout, or {@code null}
+     * @return the versions
+     */
+    EtcdVersion version(Duration timeout);
+
+    /**
+     * Lists the cluster's members.
+     *
+     * @param timeout the timeout, or {@code null}
+     * @return the members
+     */
+    List<EtcdMember> members(Duration timeout);
+}

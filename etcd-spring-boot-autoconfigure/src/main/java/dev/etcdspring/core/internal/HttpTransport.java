@@ -1,0 +1,202 @@
+package dev.etcdspring.core.internal;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import dev.etcdspring.core.EtcdException;
+import dev.etcdspring.core.EtcdTransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Sends {@link HttpCall}s to a list of etcd endpoints through {@link RestClient}, with failover.
+ *
+ * <p>A call goes first to the endpoint that answered last. A call that could not connect goes to the next
+ * endpoint (it certainly did not reach a server). After any other transport failure a read goes to the next
+ * endpoint too, but a write does not: it may have been applied, so it fails with
+ * {@link EtcdException#isOutcomeUnknown()} set rather than risk applying it twice. HTTP error statuses are
+ * answers, not failures: they are returned for the protocol to translate.
+ *
+ * <p>A timeout is a property of the HTTP client, so there is one {@link RestClient} per distinct timeout,
+ * built from the caller's builder and a request factory made for that timeout.
+ */
+public final class HttpTransport {
+
+    private static final Logger logger = LoggerFactory.getLogger(HttpTransport.class);
+
+    /** Distinct per-call timeouts beyond this many get a client each time rather than a cached one. */
+    private static final int MAX_CACHED_CLIENTS = 32;
+
+    private final List<String> endpoints;
+
+    private final RestClient.Builder builder;
+
+    private final Function<Duration, ClientHttpRequestFactory> requestFactories;
+
+    private final Duration defaultTimeout;
+
+    private final Map<Duration, RestClient> clients = new ConcurrentHashMap<>();
+
+    private final AtomicInteger preferred = new AtomicInteger();
+
+    /**
+     * Creates a transport.
+     *
+     * @param endpoints the base URLs of the endpoints, without a trailing {@code /}
+     * @param builder the builder to derive clients from; it is cloned, not changed
+     * @param requestFactories makes the request factory for a timeout
+     * @param defaultTimeout the timeout of calls that name none
+     */
+    public HttpTransport(List<String> endpoints, RestClient.Builder builder,
+            Function<Duration, ClientHttpRequestFactory> requestFactories, Duration defaultTimeout) {
+        this.endpoints = List.copyOf(endpoints);
+        this.builder = builder.clone();
+        this.requestFactories = requestFactories;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /**
+     * The endpoints, in the order given.
+     *
+     * @return the endpoint base URLs
+     */
+    public List<String> endpoints() {
+        return this.endpoints;
+    }
+
+    /**
+     * The endpoint the next call goes to first: the one that answered last.
+     *
+     * @return an endpoint base URL
+     */
+    public String preferredEndpoint() {
+        return this.endpoints.get(this.preferred.get());
+    }
+
+    /**
+     * Sends a call and returns the first complete answer, whatever its status.
+     *
+     * @param call the call
+     * @return the answer
+     * @throws EtcdTransportException if no endpoint answered
+     */
+    public HttpAnswer execute(HttpCall call) {
+        Duration timeout = (call.timeout() != null) ? call.timeout() : this.defaultTimeout;
+        RestClient client = clientFor(timeout);
+        int first = this.preferred.get();
+        List<String> failures = new ArrayList<>();
+        RuntimeException last = null;
+        for (int i = 0; i < this.endpoints.size(); i++) {
+            int index = (first + i) % this.endpoints.size();
+            String endpoint = this.endpoints.get(index);
+            try {
+                HttpAnswer answer = send(client, endpoint, call);
+                if (index != first) {
+                    this.preferred.compareAndSet(first, index);
+                    logger.info("etcd endpoint {} answered after {} failed; using it from now on", endpoint,
+                            failures);
+                }
+                return answer;
+            }
+            catch (ResourceAccessException ex) {
+                last = ex;
+                boolean neverSent = neverSent(ex);
+                failures.add(endpoint + " (" + describe(ex) + ")");
+                if (!neverSent && !call.idempotent()) {
+                    throw new EtcdTransportException(capitalize(call.describe()) + " may or may not have been applied: "
+                            + endpoint + " failed after the request was sent (" + describe(ex) + "), after "
+                            + timeout.toMillis() + " ms at most. It was not retried; read the key to learn the outcome",
+                            details(call, true), ex);
+                }
+                logger.debug("etcd endpoint {} failed {}; trying the next", endpoint, call.describe(), ex);
+            }
+        }
+        throw new EtcdTransportException("No etcd endpoint answered " + call.describe() + ": "
+                + String.join(", ", failures)
+                + (call.idempotent() ? "" : ". The write was not applied: no endpoint could be connected to"),
+                details(call, false), last);
+    }
+
+    private HttpAnswer send(RestClient client, String endpoint, HttpCall call) {
+        RestClient.RequestBodySpec request = client.method(call.method())
+            .uri(URI.create(endpoint + call.pathAndQuery()))
+            .accept(MediaType.APPLICATION_JSON);
+        if (call.body() != null) {
+            request.contentType(call.contentType()).body(call.body());
+        }
+        return request.exchange((req, response) -> new HttpAnswer(endpoint, response.getStatusCode().value(),
+                HttpHeaders.copyOf(response.getHeaders()), response.getBody().readAllBytes()));
+    }
+
+    private RestClient clientFor(Duration timeout) {
+        RestClient client = this.clients.get(timeout);
+        if (client != null) {
+            return client;
+        }
+        if (this.clients.size() >= MAX_CACHED_CLIENTS) {
+            return newClient(timeout);
+        }
+        return this.clients.computeIfAbsent(timeout, this::newClient);
+    }
+
+    private RestClient newClient(Duration timeout) {
+        return this.builder.clone().requestFactory(this.requestFactories.apply(timeout)).build();
+    }
+
+    private static EtcdException.Details details(HttpCall call, boolean outcomeUnknown) {
+        return new EtcdException.Details(0, 0, 0, null, null, call.key(), outcomeUnknown);
+    }
+
+    /**
+     * Whether a failure certainly happened before the request reached a server: the connection could not be
+     * made. Every HTTP backend reports that with a {@link ConnectException} or a connect timeout.
+     */
+    static boolean neverSent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException || t instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+            if ((t instanceof SocketTimeoutException || t instanceof InterruptedIOException) && t.getMessage() != null
+                    && t.getMessage().toLowerCase(Locale.ROOT).contains("connect")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+    }
+
+    private static String capitalize(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}

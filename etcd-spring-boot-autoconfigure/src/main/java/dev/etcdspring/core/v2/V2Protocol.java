@@ -1,0 +1,335 @@
+package dev.etcdspring.core.v2;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdException;
+import dev.etcdspring.core.EtcdKeyNotFoundException;
+import dev.etcdspring.core.EtcdCompareFailedException;
+import dev.etcdspring.core.EtcdMember;
+import dev.etcdspring.core.EtcdNode;
+import dev.etcdspring.core.EtcdResponse;
+import dev.etcdspring.core.EtcdVersion;
+import dev.etcdspring.core.ReadOptions;
+import dev.etcdspring.core.WriteOptions;
+import dev.etcdspring.core.internal.EtcdErrors;
+import dev.etcdspring.core.internal.EtcdKeys;
+import dev.etcdspring.core.internal.EtcdProtocol;
+import dev.etcdspring.core.internal.HttpAnswer;
+import dev.etcdspring.core.internal.HttpCall;
+import dev.etcdspring.core.internal.HttpTransport;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+
+/**
+ * The v2 keys API. Paths are encoded per segment; PUT and POST parameters travel as a form body, GET and
+ * DELETE parameters in the query string (etcd ignores their bodies); errors are translated by their
+ * {@code errorCode}.
+ */
+public final class V2Protocol implements EtcdProtocol {
+
+    private static final String KEYS = "/v2/keys";
+
+    private static final JsonMapper json = JsonMapper.builder()
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .build();
+
+    private final HttpTransport transport;
+
+    /**
+     * Creates the protocol over a transport.
+     *
+     * @param transport the transport
+     */
+    public V2Protocol(HttpTransport transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    public EtcdApi api() {
+        return EtcdApi.V2;
+    }
+
+    @Override
+    public EtcdResponse get(String key, ReadOptions options) {
+        StringBuilder query = new StringBuilder();
+        flag(query, "quorum", options.isQuorum());
+        flag(query, "recursive", options.isRecursive());
+        flag(query, "sorted", options.isSorted());
+        return keys(HttpCall.of(HttpMethod.GET, keyPath(key) + query, true, options.getTimeout(), key));
+    }
+
+    @Override
+    public EtcdResponse put(String key, String value, WriteOptions options) {
+        if ("".equals(options.getPrevValue())) {
+            return putIfEmpty(key, value, options);
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("value", value);
+        if (options.getTtl() != null) {
+            form.put("ttl", Long.toString(options.getTtl().getSeconds()));
+        }
+        if (options.getPrevExist() != null) {
+            form.put("prevExist", options.getPrevExist().toString());
+        }
+        if (options.getPrevValue() != null) {
+            form.put("prevValue", options.getPrevValue());
+        }
+        if (options.getPrevIndex() != null) {
+            form.put("prevIndex", options.getPrevIndex().toString());
+        }
+        return keys(form(HttpMethod.PUT, keyPath(key), form, options.getTimeout(), key));
+    }
+
+    /**
+     * etcd refuses an empty {@code prevValue} (error 201), so comparing with "" is a linearizable read followed by
+     * a compare-and-swap on the index that was read; a change in between means reading again.
+     */
+    private EtcdResponse putIfEmpty(String key, String value, WriteOptions options) {
+        while (true) {
+            ReadOptions read = (options.getTimeout() != null) ? ReadOptions.defaults().timeout(options.getTimeout())
+                    : ReadOptions.defaults();
+            EtcdResponse current = get(key, read);
+            EtcdNode node = current.node();
+            boolean indexHolds = options.getPrevIndex() == null || options.getPrevIndex() == node.modifiedIndex();
+            if (node.dir() || !"".equals(node.value()) || !indexHolds) {
+                throw EtcdErrors.local(EtcdException.COMPARE_FAILED, "Compare failed", key, current.etcdIndex(), 412);
+            }
+            WriteOptions byIndex = WriteOptions.defaults().prevIndex(node.modifiedIndex());
+            byIndex = (options.getTtl() != null) ? byIndex.ttl(options.getTtl()) : byIndex;
+            byIndex = (options.getTimeout() != null) ? byIndex.timeout(options.getTimeout()) : byIndex;
+            try {
+                return put(key, value, byIndex);
+            }
+            catch (EtcdCompareFailedException ex) {
+                // The key changed since it was read: read it again.
+            }
+        }
+    }
+
+    @Override
+    public EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("value", value);
+        if (options.getTtl() != null) {
+            form.put("ttl", Long.toString(options.getTtl().getSeconds()));
+        }
+        return keys(form(HttpMethod.POST, keyPath(dir), form, options.getTimeout(), dir));
+    }
+
+    @Override
+    public EtcdResponse delete(String key, WriteOptions options) {
+        StringBuilder query = new StringBuilder();
+        if (options.getPrevValue() != null) {
+            param(query, "prevValue", options.getPrevValue());
+        }
+        if (options.getPrevIndex() != null) {
+            param(query, "prevIndex", options.getPrevIndex().toString());
+        }
+        return keys(HttpCall.of(HttpMethod.DELETE, keyPath(key) + query, false, options.getTimeout(), key));
+    }
+
+    /**
+     * v2 cannot delete the root, and deleting a directory recursively would delete the directory too, so each
+     * child of the directory is deleted recursively in turn. A child that someone else deleted meanwhile is
+     * skipped. Hidden children ({@code _} names) are not listed by etcd and stay.
+     */
+    @Override
+    public EtcdResponse deleteAll(String dir, WriteOptions options) {
+        Duration timeout = options.getTimeout();
+        ReadOptions read = ReadOptions.defaults().recursive(true).sorted(true);
+        EtcdResponse listing;
+        try {
+            listing = get(dir, (timeout != null) ? read.timeout(timeout) : read);
+        }
+        catch (EtcdKeyNotFoundException ex) {
+            return new EtcdResponse("delete", directory(dir), null, ex.getIndex(), 0, 0, null, ex.getHttpStatus());
+        }
+        if (!listing.node().dir()) {
+            throw EtcdErrors.local(EtcdException.NOT_DIRECTORY, "Not a directory", dir, listing.etcdIndex(), 200);
+        }
+        EtcdResponse last = listing;
+        for (EtcdNode child : listing.node().nodes()) {
+            try {
+                last = keys(HttpCall.of(HttpMethod.DELETE, keyPath(child.key()) + "?recursive=true", false, timeout,
+                        child.key()));
+            }
+            catch (EtcdKeyNotFoundException ex) {
+                // Deleted by someone else since the listing: nothing left to do for it.
+            }
+        }
+        return new EtcdResponse("delete", directory(dir), listing.node(), last.etcdIndex(), last.raftIndex(),
+                last.raftTerm(), last.clusterId(), last.httpStatus());
+    }
+
+    @Override
+    public EtcdVersion version(Duration timeout) {
+        HttpCall call = HttpCall.of(HttpMethod.GET, "/version", true, timeout, null);
+        V2Json.Version version = read(call, V2Json.Version.class);
+        return new EtcdVersion(version.etcdserver(), version.etcdcluster());
+    }
+
+    @Override
+    public List<EtcdMember> members(Duration timeout) {
+        HttpCall call = HttpCall.of(HttpMethod.GET, "/v2/members", true, timeout, null);
+        V2Json.Members members = read(call, V2Json.Members.class);
+        List<EtcdMember> result = new ArrayList<>();
+        if (members.members() != null) {
+            for (V2Json.Member m : members.members()) {
+                result.add(new EtcdMember(m.id(), (m.name() != null) ? m.name() : "", m.peerURLs(), m.clientURLs()));
+            }
+        }
+        return result;
+    }
+
+    private <T> T read(HttpCall call, Class<T> type) {
+        HttpAnswer answer = this.transport.execute(call);
+        if (!answer.isSuccess()) {
+            throw unexpected(call, answer, null);
+        }
+        try {
+            return json.readValue(answer.body(), type);
+        }
+        catch (JacksonException ex) {
+            throw unexpected(call, answer, ex);
+        }
+    }
+
+    private EtcdResponse keys(HttpCall call) {
+        HttpAnswer answer = this.transport.execute(call);
+        V2Json.Body body = parse(call, answer);
+        if (body.errorCode() != null) {
+            boolean outcomeUnknown = body.errorCode() == EtcdException.RAFT_INTERNAL && !call.idempotent();
+            long index = (body.index() != null) ? body.index() : answer.longHeader("X-Etcd-Index");
+            throw EtcdErrors.forCode(new EtcdException.Details(body.errorCode(), answer.status(), index,
+                    body.message(), body.cause(), call.key(), outcomeUnknown), answer.endpoint());
+        }
+        if (!answer.isSuccess() || body.action() == null) {
+            throw unexpected(call, answer, null);
+        }
+        return new EtcdResponse(body.action(), node(body.node()), node(body.prevNode()),
+                answer.longHeader("X-Etcd-Index"), answer.longHeader("X-Raft-Index"),
+                answer.longHeader("X-Raft-Term"), answer.headers().getFirst("X-Etcd-Cluster-Id"), answer.status());
+    }
+
+    private V2Json.Body parse(HttpCall call, HttpAnswer answer) {
+        MediaType type = answer.headers().getContentType();
+        if (type == null || !type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+            throw unexpected(call, answer, null);
+        }
+        try {
+            return json.readValue(answer.body(), V2Json.Body.class);
+        }
+        catch (JacksonException ex) {
+            throw unexpected(call, answer, ex);
+        }
+    }
+
+    /** An answer that is not etcd JSON: say what came back, and the likely reason where there is one. */
+    private EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
+        String message;
+        if (answer.status() == 404 && call.pathAndQuery().startsWith("/v2/")) {
+            message = "etcd at " + answer.endpoint() + " does not serve the v2 API: etcd 3.4/3.5 need "
+                    + "--enable-v2=true, etcd 3.6+ removed it; use EtcdApi.V3";
+        }
+        else {
+            message = "etcd at " + answer.endpoint() + " answered " + call.describe() + " with HTTP "
+                    + answer.status() + " (" + answer.headers().getContentType() + ") that is not an etcd answer: "
+                    + answer.bodySnippet();
+        }
+        boolean outcomeUnknown = !call.idempotent() && answer.status() >= 500;
+        return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),
+                outcomeUnknown), cause);
+    }
+
+    private static EtcdNode node(V2Json.Node node) {
+        if (node == null) {
+            return null;
+        }
+        List<EtcdNode> children = new ArrayList<>();
+        if (node.nodes() != null) {
+            for (V2Json.Node child : node.nodes()) {
+                children.add(node(child));
+            }
+        }
+        Instant expiration = (node.expiration() != null) ? Instant.parse(node.expiration()) : null;
+        String key = (node.key() != null) ? node.key() : EtcdKeys.ROOT;
+        return new EtcdNode(key, node.value(), node.dir(), node.createdIndex(), node.modifiedIndex(), node.ttl(),
+                expiration, children);
+    }
+
+    private static EtcdNode directory(String dir) {
+        return new EtcdNode(dir, null, true, 0, 0, null, null, null);
+    }
+
+    private static HttpCall form(HttpMethod method, String path, Map<String, String> form, Duration timeout,
+            String key) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> field : form.entrySet()) {
+            if (body.size() > 0) {
+                body.write('&');
+            }
+            body.writeBytes(formEncode(field.getKey()));
+            body.write('=');
+            body.writeBytes(formEncode(field.getValue()));
+        }
+        return new HttpCall(method, path, body.toByteArray(), MediaType.APPLICATION_FORM_URLENCODED, false, timeout,
+                key);
+    }
+
+    private static byte[] formEncode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void flag(StringBuilder query, String name, boolean value) {
+        if (value) {
+            param(query, name, "true");
+        }
+    }
+
+    private static void param(StringBuilder query, String name, String value) {
+        query.append((query.length() == 0) ? '?' : '&').append(name).append('=')
+            .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+
+    /** {@code /v2/keys} and the key with each segment percent-encoded as UTF-8; the root is {@code /v2/keys/}. */
+    static String keyPath(String key) {
+        if (key.equals(EtcdKeys.ROOT)) {
+            return KEYS + "/";
+        }
+        StringBuilder path = new StringBuilder(KEYS.length() + key.length() * 3);
+        path.append(KEYS);
+        for (String segment : key.substring(1).split("/", -1)) {
+            path.append('/');
+            percentEncode(segment, path);
+        }
+        return path.toString();
+    }
+
+    /** Everything but RFC 3986's unreserved characters is encoded, so nothing is left for the server to read. */
+    private static void percentEncode(String segment, StringBuilder out) {
+        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                out.append((char) c);
+            }
+            else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+    }
+}

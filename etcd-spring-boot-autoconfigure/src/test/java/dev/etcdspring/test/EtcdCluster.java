@@ -1,0 +1,148 @@
+package dev.etcdspring.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real etcd cluster of one or more members on free loopback ports, each with its own temporary data
+ * directory, for tests. {@link #close()} stops every member and deletes the directories.
+ */
+public final class EtcdCluster implements AutoCloseable {
+
+    /** How long a member may take to become healthy. */
+    public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path baseDir;
+
+    private final List<EtcdProcess> members = new ArrayList<>();
+
+    private EtcdCluster(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one member, got " + size);
+        }
+        Path binary = EtcdBinary.locate();
+        try {
+            this.baseDir = Files.createTempDirectory("etcd-test-");
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        for (int i = 0; i < size; i++) {
+            this.members.add(new EtcdProcess("member" + i, freePort(), freePort(), this.baseDir));
+        }
+        String initialCluster = this.members.stream()
+            .map((m) -> m.name() + "=" + m.peerUrl())
+            .collect(Collectors.joining(","));
+        String token = "test-" + UUID.randomUUID();
+        this.members.forEach((m) -> m.configure(binary, initialCluster, token));
+    }
+
+    /**
+     * Starts a cluster of {@code size} members and waits until every one is healthy.
+     *
+     * @param size the number of members: 1 or 3, usually
+     * @return the running cluster
+     */
+    public static EtcdCluster start(int size) {
+        EtcdCluster cluster = new EtcdCluster(size);
+        try {
+            cluster.members.forEach(EtcdProcess::start);
+            cluster.members.forEach((m) -> m.awaitHealthy(STARTUP_TIMEOUT));
+            return cluster;
+        }
+        catch (RuntimeException ex) {
+            cluster.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The member at {@code index}.
+     *
+     * @param index from 0
+     * @return the member
+     */
+    public EtcdProcess member(int index) {
+        return this.members.get(index);
+    }
+
+    /**
+     * Every member.
+     *
+     * @return the members
+     */
+    public List<EtcdProcess> members() {
+        return List.copyOf(this.members);
+    }
+
+    /**
+     * The client URL of every member, in member order.
+     *
+     * @return the endpoints
+     */
+    public List<String> endpoints() {
+        return this.members.stream().map(EtcdProcess::clientUrl).toList();
+    }
+
+    /**
+     * The client URL of the first member.
+     *
+     * @return an endpoint
+     */
+    public String endpoint() {
+        return this.members.get(0).clientUrl();
+    }
+
+    /**
+     * Starts a stopped member again and waits until it is healthy.
+     *
+     * @param index the member
+     */
+    public void restart(int index) {
+        EtcdProcess member = this.members.get(index);
+        member.start();
+        member.awaitHealthy(STARTUP_TIMEOUT);
+    }
+
+    @Override
+    public void close() {
+        this.members.forEach(EtcdProcess::kill);
+        try (Stream<Path> paths = Files.walk(this.baseDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+        }
+        catch (IOException ex) {
+            // a leftover temporary directory is not worth failing a test for
+        }
+    }
+
+    /**
+     * A port that was free a moment ago on 127.0.0.1.
+     *
+     * @return a port number
+     */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdCluster" + this.members;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.etcdspring.test;
+
+import java.util.List;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Runs a real etcd cluster for a test class. Register it on a {@code static} field for one cluster per class,
+ * or on an instance field for one per test:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
+ * }</pre>
+ *
+ * It needs Debian's {@code etcd-server} (or {@code ETCD_BINARY}); without it the tests fail with a message that
+ * says how to install it.
+ */
+public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+
+    private final int size;
+
+    private EtcdCluster cluster;
+
+    private boolean perTest;
+
+    private EtcdClusterExtension(int size) {
+        this.size = size;
+    }
+
+    /**
+     * One etcd member.
+     *
+     * @return the extension
+     */
+    public static EtcdClusterExtension single() {
+        return new EtcdClusterExtension(1);
+    }
+
+    /**
+     * A cluster of {@code size} members.
+     *
+     * @param size the number of members
+     * @return the extension
+     */
+    public static EtcdClusterExtension ofSize(int size) {
+        return new EtcdClusterExtension(size);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        this.cluster = EtcdCluster.start(this.size);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (this.cluster == null) {
+            this.perTest = true;
+            this.cluster = EtcdCluster.start(this.size);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (this.perTest) {
+            close();
+        }
+    }
+
+    private void close() {
+        if (this.cluster != null) {
+            this.cluster.close();
+            this.cluster = null;
+        }
+    }
+
+    /**
+     * The running cluster.
+     *
+     * @return the cluster
+     */
+    public EtcdCluster cluster() {
+        if (this.cluster == null) {
+            throw new IllegalStateException("the etcd cluster is not running outside a test");
+        }
+        return this.cluster;
+    }
+
+    /**
+     * The client URL of the first member.
+     *
+     * @return an endpoint
+     */
+    public String endpoint() {
+        return cluster().endpoint();
+    }
+
+    /**
+     * The client URLs of every member.
+     *
+     * @return the endpoints
+     */
+    public List<String> endpoints() {
+        return cluster().endpoints();
+    }
+}
