@@ -82,6 +82,16 @@ public class EtcdTemplate implements EtcdOperations {
         return this.transport.endpoints();
     }
 
+    /**
+     * The endpoint the next request goes to first: the one that answered last. It changes when that endpoint
+     * fails and another answers.
+     *
+     * @return an endpoint base URL
+     */
+    public String currentEndpoint() {
+        return this.transport.preferredEndpoint();
+    }
+
     @Override
     public String get(String key) {
         return get(key, ReadOptions.defaults());

@@ -27,7 +27,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     private final List<EtcdProcess> members = new ArrayList<>();
 
-    private EtcdCluster(int size) {
+    private EtcdCluster(int size, boolean v2) {
         if (size < 1) {
             throw new IllegalArgumentException("a cluster needs at least one member, got " + size);
         }
@@ -45,7 +45,7 @@ public final class EtcdCluster implements AutoCloseable {
             .map((m) -> m.name() + "=" + m.peerUrl())
             .collect(Collectors.joining(","));
         String token = "test-" + UUID.randomUUID();
-        this.members.forEach((m) -> m.configure(binary, initialCluster, token));
+        this.members.forEach((m) -> m.configure(binary, initialCluster, token, v2));
     }
 
     /**
@@ -55,7 +55,18 @@ public final class EtcdCluster implements AutoCloseable {
      * @return the running cluster
      */
     public static EtcdCluster start(int size) {
-        EtcdCluster cluster = new EtcdCluster(size);
+        return start(size, true);
+    }
+
+    /**
+     * Starts a cluster of {@code size} members, with or without the v2 API, and waits until every one is healthy.
+     *
+     * @param size the number of members
+     * @param v2 whether the members serve the v2 API ({@code --enable-v2})
+     * @return the running cluster
+     */
+    public static EtcdCluster start(int size, boolean v2) {
+        EtcdCluster cluster = new EtcdCluster(size, v2);
         try {
             cluster.members.forEach(EtcdProcess::start);
             cluster.members.forEach((m) -> m.awaitHealthy(STARTUP_TIMEOUT));

@@ -25,12 +25,15 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
 
     private final int size;
 
+    private final boolean v2;
+
     private EtcdCluster cluster;
 
     private boolean perTest;
 
-    private EtcdClusterExtension(int size) {
+    private EtcdClusterExtension(int size, boolean v2) {
         this.size = size;
+        this.v2 = v2;
     }
 
     /**
@@ -39,7 +42,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      * @return the extension
      */
     public static EtcdClusterExtension single() {
-        return new EtcdClusterExtension(1);
+        return new EtcdClusterExtension(1, true);
     }
 
     /**
@@ -49,12 +52,21 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      * @return the extension
      */
     public static EtcdClusterExtension ofSize(int size) {
-        return new EtcdClusterExtension(size);
+        return new EtcdClusterExtension(size, true);
+    }
+
+    /**
+     * The same cluster without the v2 API, as etcd 3.4 and 3.5 run by default.
+     *
+     * @return a new extension
+     */
+    public EtcdClusterExtension withoutV2() {
+        return new EtcdClusterExtension(this.size, false);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        this.cluster = EtcdCluster.start(this.size);
+        this.cluster = EtcdCluster.start(this.size, this.v2);
     }
 
     @Override
@@ -66,7 +78,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
     public void beforeEach(ExtensionContext context) {
         if (this.cluster == null) {
             this.perTest = true;
-            this.cluster = EtcdCluster.start(this.size);
+            this.cluster = EtcdCluster.start(this.size, this.v2);
         }
     }
 

@@ -52,12 +52,12 @@ public final class EtcdProcess {
         this.logFile = baseDir.resolve(name + ".log");
     }
 
-    void configure(Path binary, String initialCluster, String clusterToken) {
+    void configure(Path binary, String initialCluster, String clusterToken, boolean v2) {
         this.command = List.of(binary.toString(), "--name", this.name, "--data-dir", this.dataDir.toString(),
                 "--listen-client-urls", clientUrl(), "--advertise-client-urls", clientUrl(),
                 "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
-                "--initial-cluster-token", clusterToken, "--enable-v2=true");
+                "--initial-cluster-token", clusterToken, "--enable-v2=" + v2);
     }
 
     /**

@@ -1,0 +1,314 @@
+package dev.etcdspring.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.etcdspring.test.EtcdClusterExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every operation of {@link EtcdOperations} on the v2 API against a real etcd.
+ */
+class EtcdTemplateV2Test {
+
+    @RegisterExtension
+    static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
+
+    private EtcdTemplate etcdTemplate;
+
+    @BeforeEach
+    void connect() {
+        this.etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(EtcdApi.V2).build();
+        this.etcdTemplate.deleteAll(null);
+    }
+
+    @Test
+    void setReportsCreateThenReplaceWithThePreviousNode() {
+        EtcdResponse first = this.etcdTemplate.set("/a/key", "one");
+        assertThat(first.httpStatus()).isEqualTo(201);
+        assertThat(first.prevNode()).isNull();
+        EtcdResponse second = this.etcdTemplate.set("a/key", "two");
+        assertThat(second.httpStatus()).isEqualTo(200);
+        assertThat(second.action()).isEqualTo("set");
+        assertThat(second.prevNode().value()).isEqualTo("one");
+        assertThat(second.node().modifiedIndex()).isGreaterThan(first.node().modifiedIndex());
+        assertThat(second.etcdIndex()).isEqualTo(second.node().modifiedIndex());
+    }
+
+    @Test
+    void getOfMissingKeyIsNullAndGetResponseThrows() {
+        assertThat(this.etcdTemplate.get("missing")).isNull();
+        assertThat(this.etcdTemplate.get("missing/deeper")).isNull();
+        assertThatExceptionOfType(EtcdKeyNotFoundException.class)
+            .isThrownBy(() -> this.etcdTemplate.getResponse("missing/deeper"))
+            .satisfies((e) -> {
+                assertThat(e.getErrorCode()).isEqualTo(EtcdException.KEY_NOT_FOUND);
+                assertThat(e.getEtcdCause()).isEqualTo("/missing");
+                assertThat(e.getKey()).isEqualTo("/missing/deeper");
+                assertThat(e.getMessage()).contains("Key not found", "/missing/deeper", "etcd error 100");
+            });
+    }
+
+    @Test
+    void serializableReadSeesTheValueOnASingleMember() {
+        this.etcdTemplate.set("fast", "yes");
+        assertThat(this.etcdTemplate.get("fast", ReadOptions.defaults().quorum(false))).isEqualTo("yes");
+    }
+
+    @Test
+    void getOfDirectoryIsNotAFileAndGetTreeOfKeyIsNotADirectory() {
+        this.etcdTemplate.set("dir/leaf", "v");
+        assertThatExceptionOfType(EtcdNotFileException.class).isThrownBy(() -> this.etcdTemplate.get("dir"))
+            .satisfies((e) -> assertThat(e.getErrorCode()).isEqualTo(102));
+        assertThatExceptionOfType(EtcdNotDirectoryException.class)
+            .isThrownBy(() -> this.etcdTemplate.getTree("dir/leaf"))
+            .satisfies((e) -> assertThat(e.getErrorCode()).isEqualTo(104));
+    }
+
+    @Test
+    void serverErrorsBecomeTypedExceptions() {
+        this.etcdTemplate.set("dir/leaf", "v");
+        // 102 from the server: setting a directory
+        assertThatExceptionOfType(EtcdNotFileException.class).isThrownBy(() -> this.etcdTemplate.set("dir", "x"))
+            .satisfies((e) -> {
+                assertThat(e.getHttpStatus()).isEqualTo(403);
+                assertThat(e.getErrorCode()).isEqualTo(102);
+            });
+        // 104 from the server: a key below a key
+        assertThatExceptionOfType(EtcdNotDirectoryException.class)
+            .isThrownBy(() -> this.etcdTemplate.set("dir/leaf/child", "x"))
+            .satisfies((e) -> {
+                assertThat(e.getHttpStatus()).isEqualTo(400);
+                assertThat(e.getErrorCode()).isEqualTo(104);
+            });
+        // 105: create-only on an existing key
+        assertThatExceptionOfType(EtcdNodeExistsException.class)
+            .isThrownBy(() -> this.etcdTemplate.set("dir/leaf", "x", WriteOptions.defaults().prevExist(false)))
+            .satisfies((e) -> {
+                assertThat(e.getHttpStatus()).isEqualTo(412);
+                assertThat(e.getErrorCode()).isEqualTo(105);
+                assertThat(e.getIndex()).isPositive();
+            });
+        // 101: a failed comparison through set
+        assertThatExceptionOfType(EtcdCompareFailedException.class)
+            .isThrownBy(() -> this.etcdTemplate.set("dir/leaf", "x", WriteOptions.defaults().prevValue("nope")))
+            .satisfies((e) -> {
+                assertThat(e.getErrorCode()).isEqualTo(101);
+                assertThat(e.getEtcdCause()).isEqualTo("[nope != v]");
+            });
+        // 100: update-only on a missing key
+        assertThatExceptionOfType(EtcdKeyNotFoundException.class)
+            .isThrownBy(() -> this.etcdTemplate.set("dir/none", "x", WriteOptions.defaults().prevExist(true)));
+        // 102 from delete of a directory
+        assertThatExceptionOfType(EtcdNotFileException.class).isThrownBy(() -> this.etcdTemplate.delete("dir"));
+        assertThat(this.etcdTemplate.get("dir/leaf")).isEqualTo("v");
+    }
+
+    @Test
+    void createOnlyAndUpdateOnly() {
+        EtcdResponse created = this.etcdTemplate.set("lock", "me", WriteOptions.defaults().prevExist(false));
+        assertThat(created.action()).isEqualTo("create");
+        EtcdResponse updated = this.etcdTemplate.set("lock", "you", WriteOptions.defaults().prevExist(true));
+        assertThat(updated.action()).isEqualTo("update");
+        assertThat(updated.node().createdIndex()).isEqualTo(created.node().createdIndex());
+    }
+
+    @Test
+    void compareAndSetAnswersFalseOnMismatchAndThrowsOnMissingKey() {
+        this.etcdTemplate.set("cas", "one");
+        assertThat(this.etcdTemplate.compareAndSet("cas", "two", "three")).isFalse();
+        assertThat(this.etcdTemplate.compareAndSet("cas", "one", "three")).isTrue();
+        assertThat(this.etcdTemplate.get("cas")).isEqualTo("three");
+        assertThatExceptionOfType(EtcdKeyNotFoundException.class)
+            .isThrownBy(() -> this.etcdTemplate.compareAndSet("nokey", "one", "two"));
+        assertThatExceptionOfType(EtcdKeyNotFoundException.class)
+            .isThrownBy(() -> this.etcdTemplate.compareAndSetIndex("nokey", 5, "two"));
+    }
+
+    @Test
+    void compareAndSetFromTheEmptyValue() {
+        // etcd itself refuses an empty prevValue (error 201); the template still compares with "".
+        this.etcdTemplate.set("empty", "");
+        assertThat(this.etcdTemplate.compareAndSet("empty", "", "filled")).isTrue();
+        assertThat(this.etcdTemplate.compareAndSet("empty", "", "again")).isFalse();
+        assertThat(this.etcdTemplate.get("empty")).isEqualTo("filled");
+        assertThat(this.etcdTemplate.compareAndSet("empty", "filled", "")).isTrue();
+        assertThat(this.etcdTemplate.get("empty")).isEmpty();
+    }
+
+    @Test
+    void swapOfMissingKeyOrDirectory() {
+        assertThatExceptionOfType(EtcdKeyNotFoundException.class)
+            .isThrownBy(() -> this.etcdTemplate.swap("ghost", (v) -> v + "!"));
+        this.etcdTemplate.set("d/x", "1");
+        assertThatExceptionOfType(EtcdNotFileException.class).isThrownBy(() -> this.etcdTemplate.swap("d", (v) -> v));
+        assertThatExceptionOfType(IllegalArgumentException.class)
+            .isThrownBy(() -> this.etcdTemplate.swap("d/x", (v) -> null))
+            .withMessageContaining("/d/x");
+        assertThat(this.etcdTemplate.get("d/x")).isEqualTo("1");
+    }
+
+    @Test
+    void swapGivesUpWithAClearExceptionWhenTheKeyKeepsChanging() {
+        EtcdTemplate impatient = EtcdTemplate.builder()
+            .endpoints(etcd.endpoint())
+            .swapMaxAttempts(3)
+            .swapBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .build();
+        impatient.set("contended", "0");
+        // The function itself changes the key behind the swap's back, so every compare-and-set fails.
+        assertThatExceptionOfType(EtcdSwapExhaustedException.class).isThrownBy(() -> impatient.swap("contended", (v) -> {
+            this.etcdTemplate.set("contended", v + "+");
+            return "mine";
+        })).satisfies((e) -> {
+            assertThat(e.getAttempts()).isEqualTo(3);
+            assertThat(e.getErrorCode()).isEqualTo(101);
+            assertThat(e.getKey()).isEqualTo("/contended");
+            assertThat(e.getMessage()).contains("/contended", "3 attempts");
+            assertThat(e.getCause()).isInstanceOf(EtcdCompareFailedException.class);
+        });
+        assertThat(this.etcdTemplate.get("contended")).isEqualTo("0+++");
+    }
+
+    @Test
+    void swapStopsAtItsTimeBound() {
+        EtcdTemplate bounded = EtcdTemplate.builder()
+            .endpoints(etcd.endpoint())
+            .swapMaxAttempts(1_000_000)
+            .swapTimeout(Duration.ofMillis(300))
+            .swapBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
+            .build();
+        bounded.set("contended", "0");
+        assertThatExceptionOfType(EtcdSwapExhaustedException.class).isThrownBy(() -> bounded.swap("contended", (v) -> {
+            this.etcdTemplate.set("contended", v + "+");
+            return "mine";
+        })).satisfies((e) -> assertThat(e.getAttempts()).isBetween(2, 20));
+    }
+
+    @Test
+    void compareAndDelete() {
+        this.etcdTemplate.set("owned", "me");
+        assertThatExceptionOfType(EtcdCompareFailedException.class)
+            .isThrownBy(() -> this.etcdTemplate.delete("owned", WriteOptions.defaults().prevValue("you")));
+        long index = this.etcdTemplate.getResponse("owned").node().modifiedIndex();
+        assertThatExceptionOfType(EtcdCompareFailedException.class)
+            .isThrownBy(() -> this.etcdTemplate.delete("owned", WriteOptions.defaults().prevIndex(index + 100)));
+        EtcdResponse deleted = this.etcdTemplate.delete("owned", WriteOptions.defaults().prevValue("me"));
+        assertThat(deleted.action()).isEqualTo("compareAndDelete");
+        assertThat(deleted.prevNode().value()).isEqualTo("me");
+        assertThat(this.etcdTemplate.get("owned")).isNull();
+        assertThatExceptionOfType(EtcdKeyNotFoundException.class).isThrownBy(() -> this.etcdTemplate.delete("owned"));
+    }
+
+    @Test
+    void createInOrderMakesKeysThatSortInCreationOrder() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            keys.add(this.etcdTemplate.createInOrder("queue", "job" + i).node().key());
+        }
+        assertThat(keys).isSorted().doesNotHaveDuplicates();
+        Map<String, Object> queue = this.etcdTemplate.getTree("queue", ReadOptions.defaults().sorted(true));
+        assertThat(queue.values()).containsExactly("job0", "job1", "job2", "job3", "job4");
+        assertThat(new ArrayList<>(queue.keySet()))
+            .isEqualTo(keys.stream().map((k) -> k.substring("/queue/".length())).toList());
+    }
+
+    @Test
+    void treesOneLevelAndRecursive() {
+        this.etcdTemplate.set("app/name", "demo");
+        this.etcdTemplate.set("app/db/url", "jdbc:x");
+        this.etcdTemplate.set("app/db/pool/size", "5");
+        assertThat(this.etcdTemplate.getTree("/app/")).containsOnlyKeys("name", "db")
+            .containsEntry("name", "demo")
+            .containsEntry("db", null);
+        assertThat(this.etcdTemplate.getTree("app", ReadOptions.defaults().recursive(true).sorted(true)))
+            .isEqualTo(Map.of("name", "demo", "db", Map.of("url", "jdbc:x", "pool", Map.of("size", "5"))));
+        assertThat(this.etcdTemplate.getTree("app", ReadOptions.defaults().sorted(true)).keySet())
+            .containsExactly("db", "name");
+        assertThat(this.etcdTemplate.getTree("nothing")).isNull();
+        EtcdResponse raw = this.etcdTemplate.getResponse("app", ReadOptions.defaults().recursive(true));
+        assertThat(raw.node().dir()).isTrue();
+        assertThat(raw.node().nodes()).extracting(EtcdNode::key).containsExactlyInAnyOrder("/app/name", "/app/db");
+    }
+
+    @Test
+    void deleteAllEmptiesADirectoryAndKeepsIt() {
+        this.etcdTemplate.set("keep/me", "1");
+        this.etcdTemplate.set("tmp/a", "1");
+        this.etcdTemplate.set("tmp/sub/b", "2");
+        EtcdResponse response = this.etcdTemplate.deleteAll("tmp");
+        assertThat(response.action()).isEqualTo("delete");
+        assertThat(response.node().key()).isEqualTo("/tmp");
+        assertThat(response.prevNode().nodes()).extracting(EtcdNode::key).containsExactlyInAnyOrder("/tmp/a", "/tmp/sub");
+        assertThat(this.etcdTemplate.getTree("tmp")).isEmpty();
+        assertThat(this.etcdTemplate.get("keep/me")).isEqualTo("1");
+        assertThat(this.etcdTemplate.deleteAll("never-existed").prevNode()).isNull();
+        assertThatExceptionOfType(EtcdNotDirectoryException.class).isThrownBy(() -> this.etcdTemplate.deleteAll("keep/me"));
+    }
+
+    @Test
+    void deleteAllOfTheRootRemovesEverything() {
+        this.etcdTemplate.set("x/y", "1");
+        this.etcdTemplate.set("z", "2");
+        this.etcdTemplate.deleteAll("/");
+        assertThat(this.etcdTemplate.getTree(null)).isEmpty();
+        assertThat(this.etcdTemplate.getTree("")).isEmpty();
+    }
+
+    @Test
+    void keyWithTtlCarriesItAndDisappears() {
+        Instant before = Instant.now();
+        EtcdResponse response = this.etcdTemplate.set("session", "alive", WriteOptions.defaults().ttl(Duration.ofSeconds(1)));
+        assertThat(response.node().ttl()).isEqualTo(1L);
+        assertThat(response.node().expiration()).isAfter(before).isBefore(before.plusSeconds(5));
+        EtcdNode read = this.etcdTemplate.getResponse("session").node();
+        assertThat(read.ttl()).isBetween(0L, 1L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.etcdTemplate.get("session") == null);
+        EtcdResponse plain = this.etcdTemplate.set("forever", "x");
+        assertThat(plain.node().ttl()).isNull();
+        assertThat(plain.node().expiration()).isNull();
+    }
+
+    @Test
+    void createInOrderWithTtl() {
+        EtcdResponse job = this.etcdTemplate.createInOrder("jobs", "j", WriteOptions.defaults().ttl(Duration.ofSeconds(30)));
+        assertThat(job.node().ttl()).isEqualTo(30L);
+    }
+
+    @Test
+    void perCallTimeoutOverridesTheDefault() {
+        EtcdResponse response = this.etcdTemplate.set("t", "v", WriteOptions.defaults().timeout(Duration.ofSeconds(3)));
+        assertThat(response.node().value()).isEqualTo("v");
+        assertThat(this.etcdTemplate.get("t", ReadOptions.defaults().timeout(Duration.ofMillis(2500)))).isEqualTo("v");
+    }
+
+    @Test
+    void versionAndMembers() {
+        EtcdVersion version = this.etcdTemplate.version();
+        assertThat(version.server()).startsWith("3.");
+        assertThat(version.cluster()).startsWith("3.");
+        assertThat(this.etcdTemplate.members()).singleElement().satisfies((m) -> {
+            assertThat(m.id()).matches("[0-9a-f]+");
+            assertThat(m.name()).isEqualTo("member0");
+            assertThat(m.clientUrls()).containsExactly(etcd.endpoint());
+            assertThat(m.peerUrls()).containsExactly(etcd.cluster().member(0).peerUrl());
+        });
+    }
+
+    @Test
+    void hiddenKeysAreReadableButNotListed() {
+        this.etcdTemplate.set("h/_secret", "s");
+        this.etcdTemplate.set("h/open", "o");
+        assertThat(this.etcdTemplate.get("h/_secret")).isEqualTo("s");
+        assertThat(this.etcdTemplate.getTree("h")).containsOnlyKeys("open");
+    }
+}
