@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +99,38 @@ public final class EtcdCluster implements AutoCloseable {
      */
     public List<EtcdProcess> members() {
         return List.copyOf(this.members);
+    }
+
+    /**
+     * The running members that are not the leader, as the leader reports it on {@code /v2/members/leader}.
+     *
+     * @return the followers
+     */
+    public List<EtcdProcess> followers() {
+        HttpClient http = HttpClient.newHttpClient();
+        for (EtcdProcess member : this.members) {
+            if (!member.isRunning()) {
+                continue;
+            }
+            try {
+                HttpResponse<String> leader = http.send(
+                        HttpRequest.newBuilder(URI.create(member.clientUrl() + "/v2/members/leader")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (leader.statusCode() == 200) {
+                    return this.members.stream()
+                        .filter((m) -> m.isRunning() && !leader.body().contains("\"name\":\"" + m.name() + "\""))
+                        .toList();
+                }
+            }
+            catch (IOException ex) {
+                // ask the next member
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
+        throw new IllegalStateException("no member of " + this + " names a leader");
     }
 
     /**

@@ -187,13 +187,11 @@ public final class HttpTransport {
         return false;
     }
 
-    private static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+    /** The I/O failure under Spring's wrapper, as "ConnectException: Connection refused". */
+    private static String describe(ResourceAccessException failure) {
+        Throwable io = (failure.getCause() != null) ? failure.getCause() : failure;
+        String message = io.getMessage();
+        return io.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
     }
 
     private static String capitalize(String text) {

@@ -1,0 +1,147 @@
+package dev.etcdspring.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.etcdspring.test.EtcdCluster;
+import dev.etcdspring.test.EtcdClusterExtension;
+import dev.etcdspring.test.EtcdProcess;
+import dev.etcdspring.test.FaultyEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Several endpoints against a real three-member cluster: connection failures fail over, reads are retried
+ * elsewhere, and a write that may have reached a server is never retried and says its outcome is unknown.
+ */
+class FailoverTest {
+
+    @RegisterExtension
+    static final EtcdClusterExtension etcd = EtcdClusterExtension.ofSize(3);
+
+    @AfterEach
+    void restartStoppedMembers() {
+        for (int i = 0; i < 3; i++) {
+            if (!etcd.cluster().member(i).isRunning()) {
+                etcd.cluster().restart(i);
+            }
+        }
+    }
+
+    private static EtcdTemplate.Builder template(String... endpoints) {
+        return EtcdTemplate.builder().endpoints(endpoints);
+    }
+
+    @Test
+    void everyOperationWorksWithTheFirstEndpointDown() {
+        // Two followers, so that the kill does not also cost an election: etcd answers writes sent right after
+        // its leader died with its own timeout, which is another test.
+        List<EtcdProcess> followers = etcd.cluster().followers();
+        EtcdProcess first = followers.get(0);
+        EtcdProcess second = followers.get(1);
+        first.kill();
+        EtcdTemplate etcdTemplate = template(first.clientUrl(), second.clientUrl()).build();
+
+        assertThat(etcdTemplate.set("fo/key", "one").node().value()).isEqualTo("one");
+        assertThat(etcdTemplate.currentEndpoint()).isEqualTo(second.clientUrl());
+        assertThat(etcdTemplate.get("fo/key")).isEqualTo("one");
+        assertThat(etcdTemplate.getResponse("fo/key").node().value()).isEqualTo("one");
+        assertThat(etcdTemplate.getTree("fo")).isEqualTo(Map.of("key", "one"));
+        assertThat(etcdTemplate.compareAndSet("fo/key", "one", "two")).isTrue();
+        long index = etcdTemplate.getResponse("fo/key").node().modifiedIndex();
+        assertThat(etcdTemplate.compareAndSetIndex("fo/key", index, "3")).isTrue();
+        assertThat(etcdTemplate.swap("fo/key", (v) -> v + "4")).isEqualTo("34");
+        assertThat(etcdTemplate.createInOrder("fo/queue", "job").node().key()).startsWith("/fo/queue/");
+        assertThat(etcdTemplate.delete("fo/key").prevNode().value()).isEqualTo("34");
+        assertThat(etcdTemplate.deleteAll("fo").prevNode().nodes()).hasSize(1);
+        assertThat(etcdTemplate.version().server()).startsWith("3.");
+        assertThat(etcdTemplate.members()).hasSize(3);
+        assertThat(etcdTemplate.currentEndpoint()).isEqualTo(second.clientUrl());
+    }
+
+    @Test
+    void noEndpointReachableSaysTheWriteCertainlyWasNotApplied() {
+        String a = "http://127.0.0.1:" + EtcdCluster.freePort();
+        String b = "http://127.0.0.1:" + EtcdCluster.freePort();
+        EtcdTemplate etcdTemplate = template(a, b).build();
+        assertThatExceptionOfType(EtcdTransportException.class).isThrownBy(() -> etcdTemplate.set("k", "v"))
+            .satisfies((e) -> {
+                assertThat(e.isOutcomeUnknown()).isFalse();
+                assertThat(e.getErrorCode()).isZero();
+                assertThat(e.getHttpStatus()).isZero();
+                assertThat(e.getKey()).isEqualTo("/k");
+                assertThat(e.getMessage()).contains(a, b, "ConnectException", "was not applied");
+            });
+    }
+
+    @Test
+    void aWriteThatMayHaveReachedAStalledServerIsNotRetried() {
+        try (FaultyEndpoint stalled = FaultyEndpoint.stalling()) {
+            EtcdTemplate etcdTemplate = template(stalled.url(), etcd.endpoint()).timeout(Duration.ofMillis(500)).build();
+            assertThatExceptionOfType(EtcdTransportException.class).isThrownBy(() -> etcdTemplate.set("stalled", "v"))
+                .satisfies((e) -> {
+                    assertThat(e.isOutcomeUnknown()).isTrue();
+                    assertThat(e.getMessage()).contains("may or may not have been applied", stalled.url(), "/stalled");
+                });
+            assertThat(stalled.requests()).isEqualTo(1);
+            EtcdTemplate direct = template(etcd.endpoint()).build();
+            assertThat(direct.get("stalled")).as("the write must not have been repeated on the next endpoint").isNull();
+        }
+    }
+
+    @Test
+    void aReadFromAStalledServerIsRetriedOnTheNext() {
+        template(etcd.endpoint()).build().set("readable", "yes");
+        try (FaultyEndpoint stalled = FaultyEndpoint.stalling()) {
+            EtcdTemplate etcdTemplate = template(stalled.url(), etcd.endpoint()).timeout(Duration.ofMillis(500)).build();
+            assertThat(etcdTemplate.get("readable")).isEqualTo("yes");
+            assertThat(stalled.requests()).isEqualTo(1);
+            assertThat(etcdTemplate.currentEndpoint()).isEqualTo(etcd.endpoint());
+        }
+    }
+
+    @Test
+    void aWriteWhoseAnswerWasLostMayHaveBeenApplied() {
+        try (FaultyEndpoint hangingUp = FaultyEndpoint.hangingUpAfter(etcd.endpoint())) {
+            EtcdTemplate etcdTemplate = template(hangingUp.url()).build();
+            assertThatExceptionOfType(EtcdTransportException.class).isThrownBy(() -> etcdTemplate.set("lost", "answer"))
+                .satisfies((e) -> assertThat(e.isOutcomeUnknown()).isTrue());
+            assertThat(template(etcd.endpoint()).build().get("lost"))
+                .as("etcd applied the write whose answer never arrived").isEqualTo("answer");
+        }
+    }
+
+    @Test
+    void aPerCallTimeoutOverridesTheTemplatesTimeout() {
+        try (FaultyEndpoint stalled = FaultyEndpoint.stalling()) {
+            EtcdTemplate etcdTemplate = template(stalled.url()).timeout(Duration.ofMinutes(10)).build();
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatExceptionOfType(EtcdTransportException.class)
+                .isThrownBy(() -> etcdTemplate.get("k", ReadOptions.defaults().timeout(Duration.ofMillis(200))))
+                .satisfies((e) -> assertThat(e.isOutcomeUnknown()).isFalse()));
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatExceptionOfType(EtcdTransportException.class)
+                .isThrownBy(() -> etcdTemplate.set("k", "v", WriteOptions.defaults().timeout(Duration.ofMillis(200))))
+                .satisfies((e) -> assertThat(e.isOutcomeUnknown()).isTrue()));
+        }
+    }
+
+    @Test
+    void aWriteWithoutQuorumTimesOutInsideEtcdWithOutcomeUnknown() {
+        etcd.cluster().member(0).kill();
+        etcd.cluster().member(1).kill();
+        EtcdTemplate etcdTemplate = template(etcd.cluster().member(2).clientUrl()).build();
+        assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> etcdTemplate.set("noquorum", "v"))
+            .satisfies((e) -> {
+                assertThat(e.getErrorCode()).isEqualTo(EtcdException.RAFT_INTERNAL);
+                assertThat(e.getHttpStatus()).isEqualTo(500);
+                assertThat(e.isOutcomeUnknown()).isTrue();
+                assertThat(e.getMessage()).contains("may still have been applied");
+            });
+        List.of(0, 1).forEach(etcd.cluster()::restart);
+    }
+}
