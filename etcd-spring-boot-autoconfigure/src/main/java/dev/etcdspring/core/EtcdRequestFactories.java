@@ -24,8 +24,8 @@ public final class EtcdRequestFactories {
     }
 
     /**
-     * The JDK's {@link HttpClient}, one client (and connection pool) shared by every timeout. It never repeats a
-     * request on its own, and it reports a connect timeout distinctly from a read timeout.
+     * The JDK's {@link HttpClient}, one client (and connection pool) shared by every timeout: no dependency beyond
+     * the JDK, but about three times the cost per request of the default on a local etcd (see the README).
      *
      * @param connectTimeout how long to wait for a connection
      * @return the request factories
@@ -64,5 +64,45 @@ public final class EtcdRequestFactories {
             factory.setReadTimeout(timeout);
             return factory;
         };
+    }
+
+    /**
+     * Apache HttpClient 5, the default: one pooled client shared by every timeout, with its automatic retries and
+     * redirects turned off so that a write is never sent twice. The fastest backend measured (see the README).
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @return the request factories
+     */
+    public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout) {
+        return HttpComponents.factories(connectTimeout);
+    }
+
+    /** Apart, so that a caller who excludes Apache HttpClient can still use the other backends. */
+    private static final class HttpComponents {
+
+        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout) {
+            org.apache.hc.client5.http.classic.HttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients
+                .custom()
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder
+                    .create()
+                    .setMaxConnPerRoute(256)
+                    .setMaxConnTotal(1024)
+                    .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                        .setConnectTimeout(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        // A pooled connection idle for a second is checked before reuse, so that one closed by
+                        // a restarted server is not mistaken for a failed (and possibly applied) write.
+                        .setValidateAfterInactivity(1, java.util.concurrent.TimeUnit.SECONDS)
+                        .build())
+                    .build())
+                .build();
+            return (timeout) -> {
+                org.springframework.http.client.HttpComponentsClientHttpRequestFactory factory =
+                        new org.springframework.http.client.HttpComponentsClientHttpRequestFactory(client);
+                factory.setReadTimeout(timeout);
+                return factory;
+            };
+        }
     }
 }

@@ -49,7 +49,7 @@ public class EtcdTemplate implements EtcdOperations {
 
     private EtcdTemplate(Builder builder) {
         Function<Duration, ClientHttpRequestFactory> factories = (builder.requestFactories != null)
-                ? builder.requestFactories : EtcdRequestFactories.jdk(builder.connectTimeout);
+                ? builder.requestFactories : EtcdRequestFactories.httpComponents(builder.connectTimeout);
         RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
                 : RestClient.builder();
         this.transport = new HttpTransport(builder.endpoints, restClient, factories, builder.timeout);
@@ -475,7 +475,8 @@ public class EtcdTemplate implements EtcdOperations {
         /**
          * The HTTP backend: a function that makes a {@link ClientHttpRequestFactory} whose answers wait at most the
          * given timeout. It is called once per distinct timeout in use. The default is
-         * {@link EtcdRequestFactories#jdk(Duration)} with the {@link #connectTimeout(Duration) connect timeout};
+         * {@link EtcdRequestFactories#httpComponents(Duration)} with the {@link #connectTimeout(Duration) connect
+         * timeout}, which measured fastest;
          * the factories must not follow redirects.
          *
          * @param requestFactories makes a request factory for a timeout; must not be {@code null}

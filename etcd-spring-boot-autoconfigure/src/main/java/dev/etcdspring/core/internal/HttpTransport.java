@@ -32,7 +32,7 @@ import org.springframework.web.client.RestClient;
  *
  * <p>A call goes first to the endpoint that answered last. A call that could not connect goes to the next
  * endpoint (it certainly did not reach a server). After any other transport failure a read goes to the next
- * endpoint too, but a write does not: it may have been applied, so it fails with
+ * endpoint too (or again to the only one), but a write does not: it may have been applied, so it fails with
  * {@link EtcdException#isOutcomeUnknown()} set rather than risk applying it twice. HTTP error statuses are
  * answers, not failures: they are returned for the protocol to translate.
  *
@@ -105,7 +105,10 @@ public final class HttpTransport {
         int first = this.preferred.get();
         List<String> failures = new ArrayList<>();
         RuntimeException last = null;
-        for (int i = 0; i < this.endpoints.size(); i++) {
+        // A read goes round at least twice with a single endpoint: a kept-alive connection the server closed
+        // (after a restart, say) fails once, and the retry opens a new one.
+        int attempts = call.idempotent() ? Math.max(2, this.endpoints.size()) : this.endpoints.size();
+        for (int i = 0; i < attempts; i++) {
             int index = (first + i) % this.endpoints.size();
             String endpoint = this.endpoints.get(index);
             try {
