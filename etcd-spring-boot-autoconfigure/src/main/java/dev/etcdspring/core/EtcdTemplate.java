@@ -24,7 +24,8 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The etcd client: every {@link EtcdOperations} on etcd's v2 or v3 HTTP API, over Spring's {@link RestClient}.
- * Thread-safe; build one per cluster and share it.
+ * Thread-safe; build one per cluster, share it, and {@link #close()} it when done (a Spring context closes a
+ * template bean by itself).
  *
  * <pre>{@code
  * EtcdTemplate etcd = EtcdTemplate.builder()
@@ -39,7 +40,7 @@ import org.springframework.web.client.RestClient;
  * <p>Validation and the simplified views (values, maps, booleans) live here; the wire protocol, the escaping
  * and the error translation live behind it.
  */
-public class EtcdTemplate implements EtcdOperations {
+public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     private final EtcdProtocol protocol;
 
@@ -47,9 +48,14 @@ public class EtcdTemplate implements EtcdOperations {
 
     private final SwapBounds swapBounds;
 
+    private final Function<Duration, ClientHttpRequestFactory> ownedFactories;
+
     private EtcdTemplate(Builder builder) {
-        Function<Duration, ClientHttpRequestFactory> factories = (builder.requestFactories != null)
-                ? builder.requestFactories : EtcdRequestFactories.httpComponents(builder.connectTimeout);
+        // Only factories the template made itself are closed with it; a caller's own stay the caller's.
+        this.ownedFactories = (builder.requestFactories != null) ? null
+                : EtcdRequestFactories.httpComponents(builder.connectTimeout);
+        Function<Duration, ClientHttpRequestFactory> factories = (this.ownedFactories != null) ? this.ownedFactories
+                : builder.requestFactories;
         RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
                 : RestClient.builder();
         this.transport = new HttpTransport(builder.endpoints, restClient, factories, builder.timeout);
@@ -302,6 +308,24 @@ public class EtcdTemplate implements EtcdOperations {
     @Override
     public List<EtcdMember> members() {
         return this.protocol.members(null);
+    }
+
+    /**
+     * Releases the connections of the HTTP backend the template made itself (a backend passed to
+     * {@link Builder#requestFactory(Function)} stays open). Operations after {@code close()} fail with
+     * {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        this.transport.close();
+        if (this.ownedFactories instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException("Closing the etcd HTTP connection pool failed", ex);
+            }
+        }
     }
 
     @Override

@@ -58,6 +58,8 @@ public final class HttpTransport {
 
     private final AtomicInteger preferred = new AtomicInteger();
 
+    private volatile boolean closed;
+
     /**
      * Creates a transport.
      *
@@ -105,10 +107,13 @@ public final class HttpTransport {
         int first = this.preferred.get();
         List<String> failures = new ArrayList<>();
         RuntimeException last = null;
-        // A read goes round at least twice with a single endpoint: a kept-alive connection the server closed
-        // (after a restart, say) fails once, and the retry opens a new one.
+        // A read gets a second try on a single endpoint: a kept-alive connection the server closed (after a
+        // restart, say) fails once, and the retry opens a new one. Not after a timeout: that would double it.
         int attempts = call.idempotent() ? Math.max(2, this.endpoints.size()) : this.endpoints.size();
         for (int i = 0; i < attempts; i++) {
+            if (this.closed) {
+                throw new IllegalStateException("this etcd client is closed");
+            }
             int index = (first + i) % this.endpoints.size();
             String endpoint = this.endpoints.get(index);
             try {
@@ -126,9 +131,11 @@ public final class HttpTransport {
                 failures.add(endpoint + " (" + describe(ex) + ")");
                 if (!neverSent && !call.idempotent()) {
                     throw new EtcdTransportException(capitalize(call.describe()) + " may or may not have been applied: "
-                            + endpoint + " failed after the request was sent (" + describe(ex) + "), after "
-                            + timeout.toMillis() + " ms at most. It was not retried; read the key to learn the outcome",
-                            details(call, true), ex);
+                            + endpoint + " failed after the request was sent (" + describe(ex)
+                            + "). It was not retried; read the key to learn the outcome", details(call, true), ex);
+                }
+                if (this.endpoints.size() == 1 && timedOut(ex)) {
+                    break;
                 }
                 logger.debug("etcd endpoint {} failed {}; trying the next", endpoint, call.describe(), ex);
             }
@@ -137,6 +144,14 @@ public final class HttpTransport {
                 + String.join(", ", failures)
                 + (call.idempotent() ? "" : ". The write was not applied: no endpoint could be connected to"),
                 details(call, false), last);
+    }
+
+    /**
+     * Stops using the transport: later calls fail with {@link IllegalStateException}. Whoever made the request
+     * factories closes them.
+     */
+    public void close() {
+        this.closed = true;
     }
 
     private HttpAnswer send(RestClient client, String endpoint, HttpCall call) {
@@ -185,6 +200,15 @@ public final class HttpTransport {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+                return true;
             }
         }
         return false;
