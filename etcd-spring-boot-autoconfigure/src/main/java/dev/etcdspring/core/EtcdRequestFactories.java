@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.JettyClientHttpRequestFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 
 /**
@@ -16,7 +18,9 @@ import org.springframework.http.client.SimpleClientHttpRequestFactory;
  * {@link EtcdTemplate.Builder#requestFactory(Function)}). None follows redirects: etcd redirects only to a
  * cleaned path, which may not be the key that was asked for.
  *
- * <p>The README lists what each costs per request, measured against a local etcd.
+ * <p>A backend that owns a connection pool returns a function that is also {@link AutoCloseable}; closing it
+ * closes the pool. The README lists what each costs per request, measured against a local etcd, and why
+ * {@link #jetty(Duration)} is the default.
  */
 public final class EtcdRequestFactories {
 
@@ -24,8 +28,54 @@ public final class EtcdRequestFactories {
     }
 
     /**
+     * Jetty's {@code HttpClient}, the default: one client (a non-blocking connection pool and daemon threads)
+     * shared by every timeout. It notices at once when a server closes an idle connection, so the first write
+     * after an etcd restart goes out on a fresh connection instead of failing with an unknown outcome, and it never
+     * resends a request by itself.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @return the request factories, {@link AutoCloseable}
+     */
+    public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout) {
+        org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
+        threads.setName("etcd-http");
+        threads.setDaemon(true);
+        org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(connectTimeout.toMillis());
+        client.setMaxConnectionsPerDestination(256);
+        try {
+            client.start();
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException("Could not start Jetty's HTTP client for etcd", ex);
+        }
+        return new Pooled((timeout) -> {
+            JettyClientHttpRequestFactory factory = new JettyClientHttpRequestFactory(client);
+            factory.setReadTimeout(timeout);
+            return factory;
+        }, client::stop);
+    }
+
+    /**
+     * Apache HttpClient 5 (needs {@code org.apache.httpcomponents.client5:httpclient5}, an optional dependency):
+     * one pooled client shared by every timeout, with its automatic retries and redirects turned off so that a
+     * request is sent once. The fastest backend measured, but a blocking pool learns that a server closed an idle
+     * connection only by checking it (1 ms) before reuse, which it does after 1 s idle: a write sent within that
+     * second after an etcd restart may fail with {@link EtcdException#isOutcomeUnknown()}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @return the request factories, {@link AutoCloseable}
+     */
+    public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout) {
+        return HttpComponents.factories(connectTimeout);
+    }
+
+    /**
      * The JDK's {@link HttpClient}, one client (and connection pool) shared by every timeout: no dependency beyond
-     * the JDK, but about three times the cost per request of the default on a local etcd (see the README).
+     * the JDK, and it notices idle connections closed by the server, but it costs about twice the default per
+     * request on a local etcd.
      *
      * @param connectTimeout how long to wait for a connection
      * @return the request factories
@@ -44,9 +94,9 @@ public final class EtcdRequestFactories {
     }
 
     /**
-     * The JDK's {@link HttpURLConnection}, with the JVM's shared keep-alive cache. It never follows redirects here;
-     * note that {@code HttpURLConnection} itself may resend a request once when a kept-alive connection turns out to
-     * be closed.
+     * The JDK's {@link HttpURLConnection}, with the JVM's shared keep-alive cache. Fast, but
+     * {@code HttpURLConnection} may resend a request without a body (a GET, a DELETE) by itself when a kept-alive
+     * connection turns out closed, and a write on such a connection fails with an unknown outcome.
      *
      * @param connectTimeout how long to wait for a connection
      * @return the request factories
@@ -66,42 +116,23 @@ public final class EtcdRequestFactories {
         };
     }
 
-    /**
-     * Apache HttpClient 5, the default: one pooled client shared by every timeout, with its automatic retries and
-     * redirects turned off so that a write is never sent twice. The fastest backend measured (see the README).
-     * The function returned is also {@link AutoCloseable}: closing it closes the pool.
-     *
-     * @param connectTimeout how long to wait for a connection
-     * @return the request factories
-     */
-    public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout) {
-        return HttpComponents.factories(connectTimeout);
-    }
-
-    /**
-     * Apart, so that a caller who excludes Apache HttpClient can still use the other backends. The factories own
-     * the pooled client: closing them closes its connections ({@link EtcdTemplate#close()} does).
-     */
-    private static final class HttpComponents implements Function<Duration, ClientHttpRequestFactory>, AutoCloseable {
-
-        private final org.apache.hc.client5.http.impl.classic.CloseableHttpClient client;
-
-        private HttpComponents(org.apache.hc.client5.http.impl.classic.CloseableHttpClient client) {
-            this.client = client;
-        }
+    /** Factories over a client that holds connections and threads: closing them releases both. */
+    private record Pooled(Function<Duration, ClientHttpRequestFactory> factories, AutoCloseable client)
+            implements Function<Duration, ClientHttpRequestFactory>, AutoCloseable {
 
         @Override
         public ClientHttpRequestFactory apply(Duration timeout) {
-            org.springframework.http.client.HttpComponentsClientHttpRequestFactory factory =
-                    new org.springframework.http.client.HttpComponentsClientHttpRequestFactory(this.client);
-            factory.setReadTimeout(timeout);
-            return factory;
+            return this.factories.apply(timeout);
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws Exception {
             this.client.close();
         }
+    }
+
+    /** Apart, so that Apache HttpClient is loaded only by those who choose it. */
+    private static final class HttpComponents {
 
         static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout) {
             org.apache.hc.client5.http.impl.classic.CloseableHttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients
@@ -113,14 +144,17 @@ public final class EtcdRequestFactories {
                     .setMaxConnPerRoute(256)
                     .setMaxConnTotal(1024)
                     .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
-                        .setConnectTimeout(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                        // A pooled connection idle for a second is checked before reuse, so that one closed by
-                        // a restarted server is not mistaken for a failed (and possibly applied) write.
-                        .setValidateAfterInactivity(1, java.util.concurrent.TimeUnit.SECONDS)
+                        .setConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .setValidateAfterInactivity(1, TimeUnit.SECONDS)
                         .build())
                     .build())
                 .build();
-            return new HttpComponents(client);
+            return new Pooled((timeout) -> {
+                org.springframework.http.client.HttpComponentsClientHttpRequestFactory factory =
+                        new org.springframework.http.client.HttpComponentsClientHttpRequestFactory(client);
+                factory.setReadTimeout(timeout);
+                return factory;
+            }, client);
         }
     }
 }

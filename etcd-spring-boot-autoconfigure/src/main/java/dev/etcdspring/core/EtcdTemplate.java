@@ -53,7 +53,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     private EtcdTemplate(Builder builder) {
         // Only factories the template made itself are closed with it; a caller's own stay the caller's.
         this.ownedFactories = (builder.requestFactories != null) ? null
-                : EtcdRequestFactories.httpComponents(builder.connectTimeout);
+                : EtcdRequestFactories.jetty(builder.connectTimeout);
         Function<Duration, ClientHttpRequestFactory> factories = (this.ownedFactories != null) ? this.ownedFactories
                 : builder.requestFactories;
         RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
@@ -499,8 +499,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         /**
          * The HTTP backend: a function that makes a {@link ClientHttpRequestFactory} whose answers wait at most the
          * given timeout. It is called once per distinct timeout in use. The default is
-         * {@link EtcdRequestFactories#httpComponents(Duration)} with the {@link #connectTimeout(Duration) connect
-         * timeout}, which measured fastest;
+         * {@link EtcdRequestFactories#jetty(Duration)} with the {@link #connectTimeout(Duration) connect timeout},
+         * closed with the template;
          * the factories must not follow redirects.
          *
          * @param requestFactories makes a request factory for a timeout; must not be {@code null}

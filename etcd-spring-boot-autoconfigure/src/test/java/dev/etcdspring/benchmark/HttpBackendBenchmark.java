@@ -43,7 +43,7 @@ class HttpBackendBenchmark {
 
     private static final int ROUNDS = 5;
 
-    private static final String DEFAULT_BACKEND = "Apache HttpClient 5 (EtcdRequestFactories.httpComponents, the default)";
+    private static final String DEFAULT_BACKEND = "Jetty HttpClient (EtcdRequestFactories.jetty, the default)";
 
     @RegisterExtension
     static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
@@ -52,7 +52,8 @@ class HttpBackendBenchmark {
     void smallLinearizableGet() throws Exception {
         Duration connect = Duration.ofSeconds(2);
         Map<String, Function<Duration, ClientHttpRequestFactory>> backends = new LinkedHashMap<>();
-        backends.put(DEFAULT_BACKEND, EtcdRequestFactories.httpComponents(connect));
+        backends.put(DEFAULT_BACKEND, EtcdRequestFactories.jetty(connect));
+        backends.put("Apache HttpClient 5 (EtcdRequestFactories.httpComponents)", EtcdRequestFactories.httpComponents(connect));
         backends.put("HttpURLConnection (EtcdRequestFactories.urlConnection)", EtcdRequestFactories.urlConnection(connect));
         backends.put("JDK HttpClient (EtcdRequestFactories.jdk)", EtcdRequestFactories.jdk(connect));
         Map<String, EtcdTemplate> templates = new LinkedHashMap<>();

@@ -11,6 +11,8 @@ import dev.etcdspring.test.FaultyEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -63,6 +65,33 @@ class FailoverTest {
         assertThat(etcdTemplate.version().server()).startsWith("3.");
         assertThat(etcdTemplate.members()).hasSize(3);
         assertThat(etcdTemplate.currentEndpoint()).isEqualTo(second.clientUrl());
+    }
+
+    /**
+     * etcd restarts in under 100 ms here, and closes the connections the client keeps alive: the first read and
+     * the first write afterwards must neither fail nor report an unknown outcome for that. The default backend and
+     * the JDK's notice the closed connections; Apache HttpClient and HttpURLConnection do not (see
+     * {@link EtcdRequestFactories}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "default", "jdk" })
+    void keptAliveConnectionsSurviveRestartsOfTheOnlyEndpoint(String backend) {
+        EtcdProcess member = etcd.cluster().followers().get(0);
+        int index = etcd.cluster().members().indexOf(member);
+        EtcdTemplate.Builder builder = template(member.clientUrl());
+        if (backend.equals("jdk")) {
+            builder.requestFactory(EtcdRequestFactories.jdk(Duration.ofSeconds(2)));
+        }
+        try (EtcdTemplate etcdTemplate = builder.build()) {
+            etcdTemplate.set("restarted", "0");
+            for (int i = 1; i <= 5; i++) {
+                member.stop();
+                etcd.cluster().restart(index);
+                String written = (i % 2 == 0) ? Integer.toString(i) : etcdTemplate.get("restarted") + "+";
+                assertThat(etcdTemplate.set("restarted", written).node().value()).isEqualTo(written);
+            }
+            assertThat(etcdTemplate.get("restarted")).isEqualTo("4+");
+        }
     }
 
     @Test

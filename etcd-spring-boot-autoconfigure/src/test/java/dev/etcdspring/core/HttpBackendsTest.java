@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The three HTTP backends against a real etcd: each works, none follows a redirect, a caller's
+ * The four HTTP backends against a real etcd: each works, none follows a redirect, a caller's
  * {@link RestClient.Builder} customisations apply, and {@link EtcdTemplate#close()} ends the template.
  */
 class HttpBackendsTest {
@@ -34,6 +34,7 @@ class HttpBackendsTest {
     static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
 
     private static final Map<String, Function<Duration, ClientHttpRequestFactory>> backends = Map.of(
+            "jetty", EtcdRequestFactories.jetty(Duration.ofSeconds(2)),
             "httpComponents", EtcdRequestFactories.httpComponents(Duration.ofSeconds(2)),
             "urlConnection", EtcdRequestFactories.urlConnection(Duration.ofSeconds(2)),
             "jdk", EtcdRequestFactories.jdk(Duration.ofSeconds(2)));
@@ -62,7 +63,7 @@ class HttpBackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "httpComponents", "urlConnection", "jdk" })
+    @ValueSource(strings = { "jetty", "httpComponents", "urlConnection", "jdk" })
     void everyBackendReadsAndWrites(String backend) {
         EtcdTemplate etcdTemplate = template(backend, etcd.endpoint());
         etcdTemplate.set("backend/" + backend, "a b&c=d 物");
@@ -71,7 +72,7 @@ class HttpBackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "httpComponents", "urlConnection", "jdk" })
+    @ValueSource(strings = { "jetty", "httpComponents", "urlConnection", "jdk" })
     void noBackendFollowsRedirects(String backend) {
         EtcdTemplate etcdTemplate = template(backend, "http://127.0.0.1:" + this.redirecting.getAddress().getPort());
         assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> etcdTemplate.set("k", "v"))
@@ -81,7 +82,7 @@ class HttpBackendsTest {
             });
         assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> etcdTemplate.get("k"))
             .satisfies((e) -> assertThat(e.getHttpStatus()).isEqualTo(307));
-        assertThat(template("httpComponents", etcd.endpoint()).get("redirected")).isNull();
+        assertThat(template("jetty", etcd.endpoint()).get("redirected")).isNull();
     }
 
     @Test
