@@ -153,6 +153,7 @@ class FailoverTest {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatExceptionOfType(EtcdTransportException.class)
                 .isThrownBy(() -> etcdTemplate.get("k", ReadOptions.defaults().timeout(Duration.ofMillis(200))))
                 .satisfies((e) -> assertThat(e.isOutcomeUnknown()).isFalse()));
+            assertThat(stalled.requests()).as("a timed-out read is not sent again to the only endpoint").isEqualTo(1);
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatExceptionOfType(EtcdTransportException.class)
                 .isThrownBy(() -> etcdTemplate.set("k", "v", WriteOptions.defaults().timeout(Duration.ofMillis(200))))
                 .satisfies((e) -> assertThat(e.isOutcomeUnknown()).isTrue()));

@@ -207,7 +207,8 @@ public final class HttpTransport {
 
     private static boolean timedOut(Throwable failure) {
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
                 return true;
             }
         }
