@@ -106,19 +106,26 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public String get(String key, ReadOptions options) {
         String k = EtcdKeys.normalize(key, "key");
-        OptionChecks.notNull(options, "options");
-        EtcdResponse response;
+        EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"));
+        return (response != null) ? valueNode(k, response).value() : null;
+    }
+
+    private EtcdResponse readIfPresent(String key, ReadOptions options) {
         try {
-            response = this.protocol.get(k, options);
+            return this.protocol.get(key, options);
         }
         catch (EtcdKeyNotFoundException ex) {
             return null;
         }
+    }
+
+    /** The node of a response that must be a key with a value, as etcd's "Not a file" otherwise. */
+    private static EtcdNode valueNode(String key, EtcdResponse response) {
         if (response.node().dir()) {
-            throw EtcdErrors.local(EtcdException.NOT_FILE, "Not a file", k, response.etcdIndex(),
+            throw EtcdErrors.local(EtcdException.NOT_FILE, "Not a file", key, response.etcdIndex(),
                     response.httpStatus());
         }
-        return response.node().value();
+        return response.node();
     }
 
     @Override
@@ -140,12 +147,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public Map<String, Object> getTree(String dir, ReadOptions options) {
         String k = EtcdKeys.normalize(dir, "dir");
-        OptionChecks.notNull(options, "options");
-        EtcdResponse response;
-        try {
-            response = this.protocol.get(k, options);
-        }
-        catch (EtcdKeyNotFoundException ex) {
+        EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"));
+        if (response == null) {
             return null;
         }
         if (!response.node().dir()) {
@@ -231,12 +234,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         int attempts = 0;
         while (true) {
             attempts++;
-            EtcdResponse current = this.protocol.get(k, ReadOptions.defaults());
-            EtcdNode node = current.node();
-            if (node.dir()) {
-                throw EtcdErrors.local(EtcdException.NOT_FILE, "Not a file", k, current.etcdIndex(),
-                        current.httpStatus());
-            }
+            EtcdNode node = valueNode(k, this.protocol.get(k, ReadOptions.defaults()));
             String next = fn.apply(node.value());
             if (next == null) {
                 throw new IllegalArgumentException("the swap function returned null for key '" + k
