@@ -143,6 +143,25 @@ class EtcdTemplateV2Test {
         assertThat(this.etcdTemplate.get("empty")).isEqualTo("filled");
         assertThat(this.etcdTemplate.compareAndSet("empty", "filled", "")).isTrue();
         assertThat(this.etcdTemplate.get("empty")).isEmpty();
+        assertThatExceptionOfType(EtcdCompareFailedException.class)
+            .isThrownBy(() -> this.etcdTemplate.set("empty", "x", WriteOptions.defaults().prevValue("").prevIndex(1)))
+            .satisfies((e) -> assertThat(e.getEtcdCause()).startsWith("[1 != "));
+        this.etcdTemplate.set("d/child", "c");
+        assertThatExceptionOfType(EtcdNotFileException.class)
+            .isThrownBy(() -> this.etcdTemplate.compareAndSet("d", "", "x"));
+    }
+
+    @Test
+    void compareAndDeleteOfTheEmptyValue() {
+        this.etcdTemplate.set("blank", "not blank");
+        assertThatExceptionOfType(EtcdCompareFailedException.class)
+            .isThrownBy(() -> this.etcdTemplate.delete("blank", WriteOptions.defaults().prevValue("")))
+            .satisfies((e) -> assertThat(e.getEtcdCause()).isEqualTo("[ != not blank]"));
+        this.etcdTemplate.set("blank", "");
+        EtcdResponse deleted = this.etcdTemplate.delete("blank", WriteOptions.defaults().prevValue(""));
+        assertThat(deleted.action()).isEqualTo("compareAndDelete");
+        assertThat(deleted.prevNode().value()).isEmpty();
+        assertThat(this.etcdTemplate.get("blank")).isNull();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdException;
@@ -74,7 +75,7 @@ public final class V2Protocol implements EtcdProtocol {
     @Override
     public EtcdResponse put(String key, String value, WriteOptions options) {
         if ("".equals(options.getPrevValue())) {
-            return putIfEmpty(key, value, options);
+            return ifEmpty(key, options, (byIndex) -> put(key, value, byIndex));
         }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("value", value);
@@ -95,28 +96,39 @@ public final class V2Protocol implements EtcdProtocol {
 
     /**
      * etcd refuses an empty {@code prevValue} (error 201), so comparing with "" is a linearizable read followed by
-     * a compare-and-swap on the index that was read; a change in between means reading again.
+     * the write conditioned on the index that was read; a change in between means reading again. Each round ends
+     * in the write, or in a failed comparison seen by the read, so the result is as linearizable as etcd's own.
      */
-    private EtcdResponse putIfEmpty(String key, String value, WriteOptions options) {
+    private EtcdResponse ifEmpty(String key, WriteOptions options, Function<WriteOptions, EtcdResponse> write) {
+        ReadOptions read = (options.getTimeout() != null) ? ReadOptions.defaults().timeout(options.getTimeout())
+                : ReadOptions.defaults();
         while (true) {
-            ReadOptions read = (options.getTimeout() != null) ? ReadOptions.defaults().timeout(options.getTimeout())
-                    : ReadOptions.defaults();
             EtcdResponse current = get(key, read);
             EtcdNode node = current.node();
-            boolean indexHolds = options.getPrevIndex() == null || options.getPrevIndex() == node.modifiedIndex();
-            if (node.dir() || !"".equals(node.value()) || !indexHolds) {
-                throw EtcdErrors.local(EtcdException.COMPARE_FAILED, "Compare failed", key, current.etcdIndex(), 412);
+            if (node.dir()) {
+                throw EtcdErrors.local(EtcdException.NOT_FILE, "Not a file", key, current.etcdIndex(), 403);
+            }
+            if (!"".equals(node.value())) {
+                throw compareFailed(key, "[ != " + node.value() + "]", current);
+            }
+            if (options.getPrevIndex() != null && options.getPrevIndex() != node.modifiedIndex()) {
+                throw compareFailed(key, "[" + options.getPrevIndex() + " != " + node.modifiedIndex() + "]", current);
             }
             WriteOptions byIndex = WriteOptions.defaults().prevIndex(node.modifiedIndex());
             byIndex = (options.getTtl() != null) ? byIndex.ttl(options.getTtl()) : byIndex;
             byIndex = (options.getTimeout() != null) ? byIndex.timeout(options.getTimeout()) : byIndex;
             try {
-                return put(key, value, byIndex);
+                return write.apply(byIndex);
             }
             catch (EtcdCompareFailedException ex) {
                 // The key changed since it was read: read it again.
             }
         }
+    }
+
+    private static EtcdException compareFailed(String key, String cause, EtcdResponse current) {
+        return EtcdErrors.forCode(new EtcdException.Details(EtcdException.COMPARE_FAILED, 412, current.etcdIndex(),
+                "Compare failed", cause, key, false), null);
     }
 
     @Override
@@ -131,6 +143,9 @@ public final class V2Protocol implements EtcdProtocol {
 
     @Override
     public EtcdResponse delete(String key, WriteOptions options) {
+        if ("".equals(options.getPrevValue())) {
+            return ifEmpty(key, options, (byIndex) -> delete(key, byIndex));
+        }
         StringBuilder query = new StringBuilder();
         if (options.getPrevValue() != null) {
             param(query, "prevValue", options.getPrevValue());
