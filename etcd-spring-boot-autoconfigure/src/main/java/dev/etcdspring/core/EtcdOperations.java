@@ -29,7 +29,7 @@ public interface EtcdOperations {
      * Reads the value of a key, linearizably.
      *
      * @param key the key
-     * @return the value, or {@code null} if there is no such key
+     * @return the value, or {@code null} if there is no such key (also when a key on its path is not a directory)
      * @throws EtcdNotFileException if the key is a directory
      */
     String get(String key);
@@ -130,18 +130,22 @@ public interface EtcdOperations {
     EtcdResponse createInOrder(String dir, String value, WriteOptions options);
 
     /**
-     * Sets a key to {@code value} only if its current value is {@code expected}.
+     * Sets a key to {@code value} only if its current value is {@code expected}. As with every write without a
+     * time to live, a key that had one no longer expires afterwards.
      *
      * @param key the key; not the root
      * @param expected the value the key must have; must not be {@code null}, may be empty
      * @param value the new value; must not be {@code null}
      * @return {@code true} if the key was set, {@code false} if its value was not {@code expected}
      * @throws EtcdKeyNotFoundException if the key does not exist
+     * @throws EtcdSwapExhaustedException on the v2 API, with {@code expected} empty (which etcd cannot compare
+     *         with itself), if the key was rewritten between each read and conditional write for 100 rounds
      */
     boolean compareAndSet(String key, String expected, String value);
 
     /**
-     * Sets a key to {@code value} only if it was last modified at {@code modifiedIndex}.
+     * Sets a key to {@code value} only if it was last modified at {@code modifiedIndex}. A key that had a time to
+     * live no longer expires afterwards.
      *
      * @param key the key; not the root
      * @param modifiedIndex the {@link EtcdNode#modifiedIndex()} the key must have; positive
@@ -155,7 +159,8 @@ public interface EtcdOperations {
      * Applies a function to a key's value atomically, like Clojure's {@code swap!}: reads the value, applies
      * {@code fn}, and sets the result if the key was not modified in between, else tries again after a jittered,
      * growing pause, within the attempts and time the template allows. {@code fn} may therefore run several
-     * times and must be free of side effects.
+     * times and must be free of side effects. The write carries no time to live: a key that had one no longer
+     * expires afterwards.
      *
      * @param key the key; not the root
      * @param fn computes the new value from the current one; must not be {@code null}, nor return {@code null}
@@ -188,7 +193,9 @@ public interface EtcdOperations {
 
     /**
      * Deletes everything below a directory; the directory itself stays (on the v2 API, where directories are
-     * nodes of their own). Nothing happens if there is no such directory.
+     * nodes of their own). Nothing happens if there is no such directory. On the v2 API, where etcd never lists
+     * hidden keys (names starting with {@code _}), hidden keys directly below {@code dir} are not deleted; hidden
+     * keys inside a deleted subdirectory go with it.
      *
      * @param dir the directory; {@code null}, {@code ""} or {@code "/"} for all of the root's children
      * @return a {@code delete} response whose node is the directory and whose {@code prevNode} is the directory

@@ -24,9 +24,6 @@ import org.springframework.http.client.SimpleClientHttpRequestFactory;
  */
 public final class EtcdRequestFactories {
 
-    /** How long a Jetty connection may go without traffic before it is closed. */
-    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
-
     private EtcdRequestFactories() {
     }
 
@@ -48,9 +45,6 @@ public final class EtcdRequestFactories {
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
         client.setMaxConnectionsPerDestination(256);
-        // A request that timed out is not aborted by Spring's factory: its connection is freed when the server
-        // answers late, or after this long without a byte, whichever comes first.
-        client.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         try {
             client.start();
         }

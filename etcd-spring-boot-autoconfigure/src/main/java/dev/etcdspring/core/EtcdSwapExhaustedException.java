@@ -3,7 +3,8 @@ package dev.etcdspring.core;
 /**
  * {@link EtcdOperations#swap} gave up: the key kept changing between its read and its compare-and-set until
  * the attempts or the time allowed by the template ran out. The key was not changed by the swap. The cause is
- * the last {@link EtcdCompareFailedException}.
+ * the last {@link EtcdCompareFailedException}. A compare with the empty value on the v2 API, which is also a read
+ * followed by a conditional write, gives up the same way.
  */
 public class EtcdSwapExhaustedException extends EtcdException {
 

@@ -110,11 +110,12 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         return (response != null) ? valueNode(k, response).value() : null;
     }
 
+    /** The response, or {@code null} when there is no such key: missing, or below a key that is a file. */
     private EtcdResponse readIfPresent(String key, ReadOptions options) {
         try {
             return this.protocol.get(key, options);
         }
-        catch (EtcdKeyNotFoundException ex) {
+        catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
             return null;
         }
     }

@@ -59,6 +59,18 @@ class EtcdTemplateV2Test {
     }
 
     @Test
+    void aPathThroughAFileIsAbsent() {
+        this.etcdTemplate.set("file", "v");
+        assertThat(this.etcdTemplate.get("file/below")).isNull();
+        assertThat(this.etcdTemplate.getTree("file/below")).isNull();
+        assertThat(this.etcdTemplate.deleteAll("file/below").prevNode()).isNull();
+        assertThatExceptionOfType(EtcdNotDirectoryException.class)
+            .isThrownBy(() -> this.etcdTemplate.getResponse("file/below"))
+            .satisfies((e) -> assertThat(e.getErrorCode()).isEqualTo(104));
+        assertThat(this.etcdTemplate.get("file")).isEqualTo("v");
+    }
+
+    @Test
     void serializableReadSeesTheValueOnASingleMember() {
         this.etcdTemplate.set("fast", "yes");
         assertThat(this.etcdTemplate.get("fast", ReadOptions.defaults().quorum(false))).isEqualTo("yes");

@@ -34,7 +34,8 @@ import org.springframework.web.client.RestClient;
  * endpoint (it certainly did not reach a server). After any other transport failure a read goes to the next
  * endpoint too (or again to the only one), but a write does not: it may have been applied, so it fails with
  * {@link EtcdException#isOutcomeUnknown()} set rather than risk applying it twice. HTTP error statuses are
- * answers, not failures: they are returned for the protocol to translate.
+ * answers, returned for the protocol to translate; a 5xx answer (a member without quorum or leader) also moves
+ * the next call to the next endpoint, and sends a read there at once.
  *
  * <p>A timeout is a property of the HTTP client, so there is one {@link RestClient} per distinct timeout,
  * built from the caller's builder and a request factory made for that timeout.
@@ -118,8 +119,21 @@ public final class HttpTransport {
             String endpoint = this.endpoints.get(index);
             try {
                 HttpAnswer answer = send(client, endpoint, call);
+                if (answer.status() >= 500) {
+                    // The member answered but cannot serve (no quorum, no leader): the next call starts
+                    // elsewhere, and a read goes on to the next endpoint now. A write is not repeated.
+                    int next = (index + 1) % this.endpoints.size();
+                    this.preferred.compareAndSet(index, next);
+                    failures.add(endpoint + " (HTTP " + answer.status() + ")");
+                    if (call.idempotent() && i + 1 < this.endpoints.size()) {
+                        logger.debug("etcd endpoint {} answered {} with HTTP {}; trying the next", endpoint,
+                                call.describe(), answer.status());
+                        continue;
+                    }
+                    return answer;
+                }
                 if (index != first) {
-                    this.preferred.compareAndSet(first, index);
+                    this.preferred.set(index);
                     logger.info("etcd endpoint {} answered after {} failed; using it from now on", endpoint,
                             failures);
                 }

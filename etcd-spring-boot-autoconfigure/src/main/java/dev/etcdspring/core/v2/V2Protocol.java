@@ -17,6 +17,8 @@ import dev.etcdspring.core.EtcdKeyNotFoundException;
 import dev.etcdspring.core.EtcdCompareFailedException;
 import dev.etcdspring.core.EtcdMember;
 import dev.etcdspring.core.EtcdNode;
+import dev.etcdspring.core.EtcdNotDirectoryException;
+import dev.etcdspring.core.EtcdSwapExhaustedException;
 import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.EtcdVersion;
 import dev.etcdspring.core.ReadOptions;
@@ -42,6 +44,9 @@ import org.springframework.http.MediaType;
 public final class V2Protocol implements EtcdProtocol {
 
     private static final String KEYS = "/v2/keys";
+
+    /** How many read-then-write rounds a compare with the empty value tries while the key keeps being rewritten. */
+    private static final int EMPTY_COMPARE_ROUNDS = 100;
 
     private static final JsonMapper json = JsonMapper.builder()
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -102,7 +107,11 @@ public final class V2Protocol implements EtcdProtocol {
     private EtcdResponse ifEmpty(String key, WriteOptions options, Function<WriteOptions, EtcdResponse> write) {
         ReadOptions read = (options.getTimeout() != null) ? ReadOptions.defaults().timeout(options.getTimeout())
                 : ReadOptions.defaults();
-        while (true) {
+        EtcdCompareFailedException lastFailure = null;
+        for (int round = 1; round <= EMPTY_COMPARE_ROUNDS; round++) {
+            if (lastFailure != null) {
+                pause(key, round);
+            }
             EtcdResponse current = get(key, read);
             EtcdNode node = current.node();
             if (node.dir()) {
@@ -121,8 +130,26 @@ public final class V2Protocol implements EtcdProtocol {
                 return write.apply(byIndex);
             }
             catch (EtcdCompareFailedException ex) {
-                // The key changed since it was read: read it again.
+                // The key changed since it was read, to "" again perhaps: read it again.
+                lastFailure = ex;
             }
+        }
+        throw new EtcdSwapExhaustedException("the compare of '" + key + "' with the empty value gave up after "
+                + EMPTY_COMPARE_ROUNDS + " rounds: the key was rewritten between each read and the conditional write; "
+                + "nothing was written", new EtcdException.Details(EtcdException.COMPARE_FAILED,
+                        lastFailure.getHttpStatus(), lastFailure.getIndex(), lastFailure.getEtcdMessage(),
+                        lastFailure.getEtcdCause(), key, false), EMPTY_COMPARE_ROUNDS, lastFailure);
+    }
+
+    /** A short random pause between rounds, growing with them, so that contending clients spread out. */
+    private static void pause(String key, int round) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.min(50, 2L * round) + 1));
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new EtcdException("the compare of '" + key + "' with the empty value was interrupted; nothing was written",
+                    new EtcdException.Details(0, 0, 0, null, null, key, false), ex);
         }
     }
 
@@ -169,7 +196,8 @@ public final class V2Protocol implements EtcdProtocol {
         try {
             listing = get(dir, (timeout != null) ? read.timeout(timeout) : read);
         }
-        catch (EtcdKeyNotFoundException ex) {
+        catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
+            // No such directory (a key on its path may be a file): nothing to delete.
             return new EtcdResponse("delete", directory(dir), null, ex.getIndex(), 0, 0, null, ex.getHttpStatus());
         }
         if (!listing.node().dir()) {
@@ -264,7 +292,8 @@ public final class V2Protocol implements EtcdProtocol {
                     + answer.status() + " (" + answer.headers().getContentType() + ") that is not an etcd answer: "
                     + answer.bodySnippet();
         }
-        boolean outcomeUnknown = !call.idempotent() && answer.status() >= 500;
+        // A write answered with success, or with a server error, may have been applied whatever the body says.
+        boolean outcomeUnknown = !call.idempotent() && (answer.isSuccess() || answer.status() >= 500);
         return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),
                 outcomeUnknown), cause);
     }
