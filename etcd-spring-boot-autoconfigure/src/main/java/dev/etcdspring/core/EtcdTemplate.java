@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
+import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrors;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.v2.V2Protocol;
+import dev.etcdspring.core.v3.V3Protocol;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.util.backoff.BackOffExecution;
@@ -59,7 +61,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
                 : RestClient.builder();
         this.transport = new HttpTransport(builder.endpoints, restClient, factories, builder.timeout);
-        this.protocol = new V2Protocol(this.transport);
+        this.protocol = (builder.api == EtcdApi.V2) ? new V2Protocol(this.transport, builder.credentials)
+                : new V3Protocol(this.transport, builder.credentials);
         this.swapBounds = new SwapBounds(builder.swapMaxAttempts, builder.swapTimeout, builder.swapInitialBackoff,
                 builder.swapMaxBackoff);
     }
@@ -67,7 +70,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     /**
      * Starts building a template.
      *
-     * @return a builder with the defaults: {@code http://127.0.0.1:2379}, {@link EtcdApi#V2}, a 10 second
+     * @return a builder with the defaults: {@code http://127.0.0.1:2379}, {@link EtcdApi#V3}, a 10 second
      *         timeout
      */
     public static Builder builder() {
@@ -366,6 +369,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
         private List<String> endpoints = List.of("http://127.0.0.1:2379");
 
+        private EtcdApi api = EtcdApi.V3;
+
+        private EtcdCredentials credentials;
+
         private Duration timeout = Duration.ofSeconds(10);
 
         private Duration connectTimeout = Duration.ofSeconds(2);
@@ -442,19 +449,32 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         }
 
         /**
-         * The API to speak.
+         * The API to speak: {@link EtcdApi#V3}, the default, which every etcd since 3.4 serves; or
+         * {@link EtcdApi#V2} for etcd up to 3.5 started with {@code --enable-v2=true}. The two keep separate data.
          *
          * @param api the API; must not be {@code null}
          * @return this builder
-         * @throws UnsupportedOperationException for {@link EtcdApi#V3}, which is not available yet
          */
         public Builder api(EtcdApi api) {
-            OptionChecks.notNull(api, "api");
-            if (api == EtcdApi.V3) {
-                throw new UnsupportedOperationException(
-                        "EtcdApi.V3 is not supported yet by this version of etcd-spring-boot; use EtcdApi.V2 "
-                                + "(etcd 3.4/3.5 with --enable-v2=true)");
+            this.api = OptionChecks.notNull(api, "api");
+            return this;
+        }
+
+        /**
+         * A user name and password, for a cluster with authentication enabled: sent as HTTP basic authentication on
+         * v2, exchanged for a token on v3 (renewed when the server rejects it). They never appear in messages,
+         * logs or {@code toString()}.
+         *
+         * @param username the user name; must not be {@code null} or empty
+         * @param password the password; must not be {@code null}
+         * @return this builder
+         */
+        public Builder credentials(String username, String password) {
+            if (username == null || username.isEmpty()) {
+                throw new IllegalArgumentException("username must not be null or empty");
             }
+            OptionChecks.notNull(password, "password");
+            this.credentials = new EtcdCredentials(username, password);
             return this;
         }
 

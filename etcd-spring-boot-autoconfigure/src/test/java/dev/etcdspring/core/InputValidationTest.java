@@ -12,18 +12,27 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Input the template can reject locally is rejected with a message naming what was wrong, and no request
  * leaves the client: the endpoint here is a socket that counts connections.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(EtcdApi.class)
 class InputValidationTest {
+
+    private final EtcdApi api;
+
+    InputValidationTest(EtcdApi api) {
+        this.api = api;
+    }
 
     private ServerSocket listener;
 
@@ -48,6 +57,7 @@ class InputValidationTest {
         acceptor.start();
         this.etcdTemplate = EtcdTemplate.builder()
             .endpoints("http://127.0.0.1:" + this.listener.getLocalPort())
+            .api(this.api)
             .timeout(Duration.ofSeconds(1))
             .build();
     }
@@ -146,11 +156,13 @@ class InputValidationTest {
     }
 
     @Test
-    void v3IsRefusedClearlyForNow() {
-        assertThatExceptionOfType(UnsupportedOperationException.class)
-            .isThrownBy(() -> EtcdTemplate.builder().api(EtcdApi.V3))
-            .withMessageContaining("EtcdApi.V3")
-            .withMessageContaining("EtcdApi.V2");
+    void credentialsNeverShow() {
+        EtcdTemplate withCredentials = EtcdTemplate.builder().api(this.api).credentials("root", "s3cr3t!").build();
+        assertThat(withCredentials.toString()).doesNotContain("s3cr3t!");
+        assertThatIllegalArgumentException().isThrownBy(() -> EtcdTemplate.builder().credentials("", "x"))
+            .withMessageContaining("username");
+        assertThatIllegalArgumentException().isThrownBy(() -> EtcdTemplate.builder().credentials("u", null))
+            .withMessageContaining("password");
     }
 
     @Test

@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * etcd 3.4 without {@code --enable-v2}: every v2 request says why it cannot work and what to do.
+ * etcd 3.4 without {@code --enable-v2}, as it runs by default: every v2 request says why it cannot work and
+ * what to do, and the v3 API works.
  */
 class V2DisabledTest {
 
@@ -17,7 +18,7 @@ class V2DisabledTest {
 
     @Test
     void v2RequestsExplainThatTheServerDoesNotServeV2() {
-        EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).build();
+        EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(EtcdApi.V2).build();
         assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> etcdTemplate.get("k")).satisfies((e) -> {
             assertThat(e.getMessage()).isEqualTo("etcd at " + etcd.endpoint() + " does not serve the v2 API: etcd "
                     + "3.4/3.5 need --enable-v2=true, etcd 3.6+ removed it; use EtcdApi.V3");
@@ -27,5 +28,12 @@ class V2DisabledTest {
         assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> etcdTemplate.set("k", "v"))
             .withMessageContaining("--enable-v2=true");
         assertThat(etcdTemplate.version().server()).startsWith("3.4");
+    }
+
+    @Test
+    void v3WorksWithoutV2() {
+        EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(EtcdApi.V3).build();
+        etcdTemplate.set("k", "v");
+        assertThat(etcdTemplate.get("k")).isEqualTo("v");
     }
 }

@@ -39,6 +39,6 @@ class SampleApplicationTest {
         assertThat(http.get().uri("/visits").retrieve().body(json)).containsEntry("visits", 0);
         assertThat(http.post().uri("/visits").retrieve().body(json)).containsEntry("visits", 1);
         assertThat(http.post().uri("/visits").retrieve().body(json)).containsEntry("visits", 2);
-        assertThat(http.get().uri("/etcd").retrieve().body(json)).containsEntry("api", "V2");
+        assertThat(http.get().uri("/etcd").retrieve().body(json)).containsEntry("api", "V3");
     }
 }

@@ -16,9 +16,48 @@ import org.springframework.http.MediaType;
  *        server (reads); a write is never repeated then
  * @param timeout how long to wait for the answer; {@code null} for the template's default
  * @param key the key the request is about, for messages; may be {@code null}
+ * @param authorization the {@code Authorization} header; {@code null} for none. Never part of a message.
  */
 public record HttpCall(HttpMethod method, String pathAndQuery, byte[] body, MediaType contentType, boolean idempotent,
-        Duration timeout, String key) {
+        Duration timeout, String key, String authorization) {
+
+    /**
+     * A request with a body, without authorization.
+     *
+     * @param method the HTTP method
+     * @param pathAndQuery the encoded path and query
+     * @param body the body
+     * @param contentType the body's content type
+     * @param idempotent whether it may be repeated on another endpoint
+     * @param timeout the timeout, or {@code null}
+     * @param key the key, or {@code null}
+     */
+    public HttpCall(HttpMethod method, String pathAndQuery, byte[] body, MediaType contentType, boolean idempotent,
+            Duration timeout, String key) {
+        this(method, pathAndQuery, body, contentType, idempotent, timeout, key, null);
+    }
+
+    /**
+     * The same call with an {@code Authorization} header.
+     *
+     * @param authorization the header value; {@code null} for none
+     * @return the call
+     */
+    public HttpCall withAuthorization(String authorization) {
+        return new HttpCall(this.method, this.pathAndQuery, this.body, this.contentType, this.idempotent, this.timeout,
+                this.key, authorization);
+    }
+
+    /**
+     * The same call with another timeout.
+     *
+     * @param timeout the timeout, or {@code null} for the default
+     * @return the call
+     */
+    public HttpCall withTimeout(Duration timeout) {
+        return new HttpCall(this.method, this.pathAndQuery, this.body, this.contentType, this.idempotent, timeout,
+                this.key, this.authorization);
+    }
 
     /**
      * A request without a body.
@@ -32,7 +71,12 @@ public record HttpCall(HttpMethod method, String pathAndQuery, byte[] body, Medi
      */
     public static HttpCall of(HttpMethod method, String pathAndQuery, boolean idempotent, Duration timeout,
             String key) {
-        return new HttpCall(method, pathAndQuery, null, null, idempotent, timeout, key);
+        return new HttpCall(method, pathAndQuery, null, null, idempotent, timeout, key, null);
+    }
+
+    @Override
+    public String toString() {
+        return "HttpCall[" + this.method + " " + this.pathAndQuery + ", key=" + this.key + "]";
     }
 
     /**

@@ -172,6 +172,9 @@ public final class HttpTransport {
         RestClient.RequestBodySpec request = client.method(call.method())
             .uri(URI.create(endpoint + call.pathAndQuery()))
             .accept(MediaType.APPLICATION_JSON);
+        if (call.authorization() != null) {
+            request.header(HttpHeaders.AUTHORIZATION, call.authorization());
+        }
         if (call.body() != null) {
             request.contentType(call.contentType()).body(call.body());
         }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.EtcdVersion;
 import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
+import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrors;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
@@ -54,13 +56,23 @@ public final class V2Protocol implements EtcdProtocol {
 
     private final HttpTransport transport;
 
+    private final String authorization;
+
     /**
      * Creates the protocol over a transport.
      *
      * @param transport the transport
+     * @param credentials the user and password for HTTP basic authentication; {@code null} for none
      */
-    public V2Protocol(HttpTransport transport) {
+    public V2Protocol(HttpTransport transport, EtcdCredentials credentials) {
         this.transport = transport;
+        this.authorization = (credentials != null) ? "Basic " + Base64.getEncoder()
+            .encodeToString((credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8))
+                : null;
+    }
+
+    private HttpAnswer execute(HttpCall call) {
+        return this.transport.execute(call.withAuthorization(this.authorization));
     }
 
     @Override
@@ -238,7 +250,7 @@ public final class V2Protocol implements EtcdProtocol {
     }
 
     private <T> T read(HttpCall call, Class<T> type) {
-        HttpAnswer answer = this.transport.execute(call);
+        HttpAnswer answer = execute(call);
         if (!answer.isSuccess()) {
             throw unexpected(call, answer, null);
         }
@@ -251,7 +263,7 @@ public final class V2Protocol implements EtcdProtocol {
     }
 
     private EtcdResponse keys(HttpCall call) {
-        HttpAnswer answer = this.transport.execute(call);
+        HttpAnswer answer = execute(call);
         V2Json.Body body = parse(call, answer);
         if (body.errorCode() != null) {
             boolean outcomeUnknown = body.errorCode() == EtcdException.RAFT_INTERNAL && !call.idempotent();

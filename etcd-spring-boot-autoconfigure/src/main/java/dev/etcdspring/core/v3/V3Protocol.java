@@ -1,0 +1,670 @@
+package dev.etcdspring.core.v3;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdException;
+import dev.etcdspring.core.EtcdMember;
+import dev.etcdspring.core.EtcdNode;
+import dev.etcdspring.core.EtcdResponse;
+import dev.etcdspring.core.EtcdVersion;
+import dev.etcdspring.core.ReadOptions;
+import dev.etcdspring.core.WriteOptions;
+import dev.etcdspring.core.internal.EtcdCredentials;
+import dev.etcdspring.core.internal.EtcdErrors;
+import dev.etcdspring.core.internal.EtcdKeys;
+import dev.etcdspring.core.internal.EtcdProtocol;
+import dev.etcdspring.core.internal.HttpAnswer;
+import dev.etcdspring.core.internal.HttpCall;
+import dev.etcdspring.core.internal.HttpTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+
+/**
+ * The v3 JSON gateway. A key is its normalised path; a directory is the prefix {@code dir + "/"} and exists
+ * while a key lies below it. Every write is a transaction whose comparisons keep the v2 model (no key below a
+ * key, no value on a directory) and carry the caller's preconditions; when they fail, the same transaction reads
+ * what the v2 error code needs. A time to live is a lease granted for the write.
+ */
+public final class V3Protocol implements EtcdProtocol {
+
+    private static final Logger logger = LoggerFactory.getLogger(V3Protocol.class);
+
+    private static final JsonMapper json = JsonMapper.builder()
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .build();
+
+    /** How many names {@code createInOrder} tries while other writers keep taking them. */
+    private static final int IN_ORDER_ATTEMPTS = 100;
+
+    private static final String[] GRPC_CODES = { "OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded",
+            "NotFound", "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted",
+            "OutOfRange", "Unimplemented", "Internal", "Unavailable", "DataLoss", "Unauthenticated" };
+
+    private static final int GRPC_UNAUTHENTICATED = 16;
+
+    private final HttpTransport transport;
+
+    private final EtcdCredentials credentials;
+
+    /** The auth token; {@code ""} once the server said it has no authentication. Guarded by {@code this}. */
+    private String token;
+
+    /**
+     * Creates the protocol over a transport.
+     *
+     * @param transport the transport
+     * @param credentials the user and password to obtain tokens with; {@code null} for none
+     */
+    public V3Protocol(HttpTransport transport, EtcdCredentials credentials) {
+        this.transport = transport;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public EtcdApi api() {
+        return EtcdApi.V3;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public EtcdResponse get(String key, ReadOptions options) {
+        Duration timeout = options.getTimeout();
+        long revision = 0;
+        if (!key.equals(EtcdKeys.ROOT)) {
+            JsonNode exact = post("/v3/kv/range", range(key, null, options, 0), true, timeout, key);
+            List<JsonNode> kvs = list(exact, "kvs");
+            if (!kvs.isEmpty()) {
+                return response("get", leaf(kvs.get(0), leases(kvs, timeout)), null, exact);
+            }
+            // Not a key: a directory, read at the same revision so that both reads see one state.
+            revision = number(exact.path("header").path("revision"));
+        }
+        String prefix = V3Keys.dirPrefix(key);
+        JsonNode below = post("/v3/kv/range", range(prefix, V3Keys.prefixEnd(prefix), options, revision), true,
+                timeout, key);
+        List<JsonNode> kvs = list(below, "kvs");
+        if (kvs.isEmpty() && !key.equals(EtcdKeys.ROOT)) {
+            throw EtcdErrors.forCode(new EtcdException.Details(EtcdException.KEY_NOT_FOUND, 200,
+                    number(below.path("header").path("revision")), "Key not found", key, key, false), null);
+        }
+        return response("get", directory(key, kvs, options.isRecursive(), false, leases(kvs, timeout)), null, below);
+    }
+
+    private static ObjectNode range(String key, String rangeEnd, ReadOptions options, long revision) {
+        ObjectNode range = json.createObjectNode().put("key", V3Keys.base64(key));
+        if (rangeEnd != null) {
+            range.put("range_end", rangeEnd);
+        }
+        if (revision > 0) {
+            range.put("revision", Long.toString(revision));
+        }
+        if (!options.isQuorum()) {
+            range.put("serializable", true);
+        }
+        return range;
+    }
+
+    /** The remaining time to live of each lease the keys are attached to, by lease id. */
+    private Map<String, Long> leases(List<JsonNode> kvs, Duration timeout) {
+        Map<String, Long> ttls = new HashMap<>();
+        for (JsonNode kv : kvs) {
+            String lease = kv.path("lease").asString("");
+            if (!lease.isEmpty() && !lease.equals("0") && !ttls.containsKey(lease)) {
+                JsonNode live = post("/v3/lease/timetolive", json.createObjectNode().put("ID", lease), true, timeout,
+                        text(kv.path("key")));
+                ttls.put(lease, Math.max(0, number(live.path("TTL"))));
+            }
+        }
+        return ttls;
+    }
+
+    private static EtcdNode leaf(JsonNode kv, Map<String, Long> ttls) {
+        Long ttl = ttls.get(kv.path("lease").asString(""));
+        return new EtcdNode(text(kv.path("key")), text(kv.path("value")), false, number(kv.path("create_revision")),
+                number(kv.path("mod_revision")), ttl, (ttl != null) ? Instant.now().plusSeconds(ttl) : null, null);
+    }
+
+    /**
+     * Builds the v2 view of the keys below a directory: segments become nested directories, whose indices are the
+     * lowest create and highest mod revision below them. Keys that the v2 model cannot hold (an empty segment, a
+     * key that is also a directory) are left out, and so are hidden ({@code _}) names unless asked for, as v2
+     * listings leave them out.
+     */
+    private static EtcdNode directory(String dir, List<JsonNode> kvs, boolean recursive, boolean hidden,
+            Map<String, Long> ttls) {
+        Tree root = new Tree(dir);
+        String prefix = V3Keys.dirPrefix(dir);
+        for (JsonNode kv : kvs) {
+            String key = text(kv.path("key"));
+            String[] segments = key.substring(prefix.length()).split("/", -1);
+            if (!representable(segments, hidden)) {
+                continue;
+            }
+            EtcdNode leaf = leaf(kv, ttls);
+            Tree at = root;
+            for (int i = 0; i < segments.length - 1 && at != null; i++) {
+                at.cover(leaf);
+                at = at.subdirectory(segments[i]);
+            }
+            if (at != null) {
+                at.cover(leaf);
+                at.children.putIfAbsent(segments[segments.length - 1], leaf);
+            }
+        }
+        return root.toNode(recursive ? Integer.MAX_VALUE : 1);
+    }
+
+    private static boolean representable(String[] segments, boolean hidden) {
+        for (String segment : segments) {
+            if (segment.isEmpty() || (!hidden && segment.startsWith("_"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A directory being assembled from keys. */
+    private static final class Tree {
+
+        private final String key;
+
+        private final Map<String, Object> children = new LinkedHashMap<>();
+
+        private long created = Long.MAX_VALUE;
+
+        private long modified;
+
+        Tree(String key) {
+            this.key = key;
+        }
+
+        void cover(EtcdNode leaf) {
+            this.created = Math.min(this.created, leaf.createdIndex());
+            this.modified = Math.max(this.modified, leaf.modifiedIndex());
+        }
+
+        /** The subdirectory of that name, or {@code null} where a key of that name holds a value. */
+        Tree subdirectory(String name) {
+            Object child = this.children.computeIfAbsent(name, (n) -> new Tree(EtcdKeys.child(this.key, n)));
+            return (child instanceof Tree tree) ? tree : null;
+        }
+
+        EtcdNode toNode(int depth) {
+            List<EtcdNode> nodes = new ArrayList<>();
+            if (depth > 0) {
+                for (Object child : this.children.values()) {
+                    nodes.add((child instanceof Tree tree) ? tree.toNode(depth - 1) : (EtcdNode) child);
+                }
+            }
+            return new EtcdNode(this.key, null, true, (this.created == Long.MAX_VALUE) ? 0 : this.created,
+                    this.modified, null, null, nodes);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public EtcdResponse put(String key, String value, WriteOptions options) {
+        Duration timeout = options.getTimeout();
+        ArrayNode compare = json.createArrayNode();
+        List<String> ancestors = V3Keys.ancestors(key);
+        ancestors.forEach((ancestor) -> compare.add(absent(ancestor)));
+        compare.add(nothingBelow(key));
+        if (Boolean.FALSE.equals(options.getPrevExist())) {
+            compare.add(compare(key, "CREATE", "EQUAL", "create_revision", "0"));
+        }
+        if (Boolean.TRUE.equals(options.getPrevExist())) {
+            compare.add(compare(key, "VERSION", "GREATER", "version", "0"));
+        }
+        if (options.getPrevValue() != null) {
+            compare.add(compare(key, "VALUE", "EQUAL", "value", V3Keys.base64(options.getPrevValue())));
+        }
+        if (options.getPrevIndex() != null) {
+            compare.add(compare(key, "MOD", "EQUAL", "mod_revision", options.getPrevIndex().toString()));
+        }
+        Lease lease = (options.getTtl() != null) ? grant(options.getTtl(), key, timeout) : null;
+        ObjectNode put = json.createObjectNode().put("key", V3Keys.base64(key)).put("value", V3Keys.base64(value))
+            .put("prev_kv", true);
+        if (lease != null) {
+            put.put("lease", lease.id());
+        }
+        ArrayNode failure = json.createArrayNode();
+        failure.add(rangeOp(key, null, false));
+        failure.add(rangeOp(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)), true));
+        ancestors.forEach((ancestor) -> failure.add(rangeOp(ancestor, null, false)));
+        JsonNode answer = txn(compare, op("request_put", put), failure, timeout, key);
+        if (!answer.path("succeeded").asBoolean(false)) {
+            revokeQuietly(lease, key, timeout);
+            throw writeFailed(key, options, answer, ancestors);
+        }
+        long revision = number(answer.path("header").path("revision"));
+        JsonNode prev = answer.path("responses").path(0).path("response_put").path("prev_kv");
+        EtcdNode prevNode = prev.isMissingNode() ? null : leaf(prev, Map.of());
+        Long ttl = (lease != null) ? lease.ttl() : null;
+        EtcdNode node = new EtcdNode(key, value, false, (prevNode != null) ? prevNode.createdIndex() : revision,
+                revision, ttl, (ttl != null) ? Instant.now().plusSeconds(ttl) : null, null);
+        return response(action(options), node, prevNode, answer);
+    }
+
+    private static String action(WriteOptions options) {
+        if (options.isCompare()) {
+            return "compareAndSwap";
+        }
+        if (options.getPrevExist() != null) {
+            return options.getPrevExist() ? "update" : "create";
+        }
+        return "set";
+    }
+
+    /**
+     * Reads the failure branch of a write's transaction (the key, the number of keys below it, each ancestor) in the
+     * order v2 checks: a key on the path, a directory in the way, then the preconditions.
+     */
+    private static EtcdException writeFailed(String key, WriteOptions options, JsonNode answer, List<String> ancestors) {
+        JsonNode responses = answer.path("responses");
+        long revision = number(answer.path("header").path("revision"));
+        for (int i = 0; i < ancestors.size(); i++) {
+            if (!list(responses.path(2 + i).path("response_range"), "kvs").isEmpty()) {
+                return local(EtcdException.NOT_DIRECTORY, "Not a directory", ancestors.get(i), key, revision);
+            }
+        }
+        if (number(responses.path(1).path("response_range").path("count")) > 0) {
+            return local(EtcdException.NOT_FILE, "Not a file", key, key, revision);
+        }
+        return preconditionFailed(key, options, list(responses.path(0).path("response_range"), "kvs"), revision);
+    }
+
+    private static EtcdException preconditionFailed(String key, WriteOptions options, List<JsonNode> current,
+            long revision) {
+        if (current.isEmpty()) {
+            return local(EtcdException.KEY_NOT_FOUND, "Key not found", key, key, revision);
+        }
+        if (Boolean.FALSE.equals(options.getPrevExist())) {
+            return local(EtcdException.NODE_EXISTS, "Key already exists", key, key, revision);
+        }
+        JsonNode kv = current.get(0);
+        List<String> causes = new ArrayList<>();
+        if (options.getPrevValue() != null && !options.getPrevValue().equals(text(kv.path("value")))) {
+            causes.add("[" + options.getPrevValue() + " != " + text(kv.path("value")) + "]");
+        }
+        if (options.getPrevIndex() != null && options.getPrevIndex() != number(kv.path("mod_revision"))) {
+            causes.add("[" + options.getPrevIndex() + " != " + number(kv.path("mod_revision")) + "]");
+        }
+        return local(EtcdException.COMPARE_FAILED, "Compare failed", String.join(" ", causes), key, revision);
+    }
+
+    /**
+     * Names the new key after the next revision, zero-padded like v2's, and creates it only if no key at or after
+     * that name exists in the directory, so that names grow in the order keys are created; a name taken meanwhile
+     * means trying the name after the revision the failed attempt saw.
+     */
+    @Override
+    public EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
+        Duration timeout = options.getTimeout();
+        String prefix = V3Keys.dirPrefix(dir);
+        String end = V3Keys.prefixEnd(prefix);
+        JsonNode count = post("/v3/kv/range", json.createObjectNode().put("key", V3Keys.base64(prefix))
+            .put("range_end", end).put("count_only", true), true, timeout, dir);
+        long revision = number(count.path("header").path("revision"));
+        Lease lease = (options.getTtl() != null) ? grant(options.getTtl(), dir, timeout) : null;
+        for (int attempt = 0; attempt < IN_ORDER_ATTEMPTS; attempt++) {
+            String key = prefix + V3Keys.inOrderName(revision + 1);
+            List<String> ancestors = V3Keys.ancestors(key);
+            ArrayNode compare = json.createArrayNode();
+            ancestors.forEach((ancestor) -> compare.add(absent(ancestor)));
+            compare.add(json.createObjectNode().put("key", V3Keys.base64(key)).put("range_end", end)
+                .put("target", "VERSION").put("result", "EQUAL").put("version", "0"));
+            ObjectNode put = json.createObjectNode().put("key", V3Keys.base64(key)).put("value", V3Keys.base64(value));
+            if (lease != null) {
+                put.put("lease", lease.id());
+            }
+            ArrayNode failure = json.createArrayNode();
+            ancestors.forEach((ancestor) -> failure.add(rangeOp(ancestor, null, false)));
+            JsonNode answer = txn(compare, op("request_put", put), failure, timeout, key);
+            long seen = number(answer.path("header").path("revision"));
+            if (answer.path("succeeded").asBoolean(false)) {
+                Long ttl = (lease != null) ? lease.ttl() : null;
+                EtcdNode node = new EtcdNode(key, value, false, seen, seen, ttl,
+                        (ttl != null) ? Instant.now().plusSeconds(ttl) : null, null);
+                return response("create", node, null, answer);
+            }
+            for (int i = 0; i < ancestors.size(); i++) {
+                if (!list(answer.path("responses").path(i).path("response_range"), "kvs").isEmpty()) {
+                    revokeQuietly(lease, dir, timeout);
+                    throw local(EtcdException.NOT_DIRECTORY, "Not a directory", ancestors.get(i), dir, seen);
+                }
+            }
+            revision = Math.max(revision + 1, seen);
+        }
+        revokeQuietly(lease, dir, timeout);
+        throw new EtcdException("createInOrder in '" + dir + "' found no free name after " + IN_ORDER_ATTEMPTS
+                + " attempts: other writers kept creating keys, or the directory holds a key that sorts after every "
+                + "in-order name; nothing was created",
+                new EtcdException.Details(0, 200, revision, null, null, dir, false), null);
+    }
+
+    @Override
+    public EtcdResponse delete(String key, WriteOptions options) {
+        Duration timeout = options.getTimeout();
+        ArrayNode compare = json.createArrayNode();
+        compare.add(compare(key, "VERSION", "GREATER", "version", "0"));
+        if (options.getPrevValue() != null) {
+            compare.add(compare(key, "VALUE", "EQUAL", "value", V3Keys.base64(options.getPrevValue())));
+        }
+        if (options.getPrevIndex() != null) {
+            compare.add(compare(key, "MOD", "EQUAL", "mod_revision", options.getPrevIndex().toString()));
+        }
+        ObjectNode delete = json.createObjectNode().put("key", V3Keys.base64(key)).put("prev_kv", true);
+        ArrayNode failure = json.createArrayNode();
+        failure.add(rangeOp(key, null, false));
+        failure.add(rangeOp(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)), true));
+        JsonNode answer = txn(compare, op("request_delete_range", delete), failure, timeout, key);
+        long revision = number(answer.path("header").path("revision"));
+        if (!answer.path("succeeded").asBoolean(false)) {
+            JsonNode responses = answer.path("responses");
+            List<JsonNode> current = list(responses.path(0).path("response_range"), "kvs");
+            if (current.isEmpty() && number(responses.path(1).path("response_range").path("count")) > 0) {
+                throw local(EtcdException.NOT_FILE, "Not a file", key, key, revision);
+            }
+            throw preconditionFailed(key, options, current, revision);
+        }
+        JsonNode prev = answer.path("responses").path(0).path("response_delete_range").path("prev_kvs").path(0);
+        EtcdNode prevNode = leaf(prev, Map.of());
+        EtcdNode node = new EtcdNode(key, null, false, prevNode.createdIndex(), revision, null, null, null);
+        return response(options.isCompare() ? "compareAndDelete" : "delete", node, prevNode, answer);
+    }
+
+    /**
+     * One atomic delete of the range below the directory. A directory that is a key with a value is refused, as
+     * on v2; hidden keys go too (v3 has no hidden keys to leave).
+     */
+    @Override
+    public EtcdResponse deleteAll(String dir, WriteOptions options) {
+        Duration timeout = options.getTimeout();
+        String prefix = V3Keys.dirPrefix(dir);
+        ObjectNode delete = json.createObjectNode().put("key", V3Keys.base64(prefix))
+            .put("range_end", V3Keys.prefixEnd(prefix)).put("prev_kv", true);
+        JsonNode deleted;
+        JsonNode answer;
+        if (dir.equals(EtcdKeys.ROOT)) {
+            answer = post("/v3/kv/deleterange", delete, false, timeout, dir);
+            deleted = answer;
+        }
+        else {
+            ArrayNode compare = json.createArrayNode().add(absent(dir));
+            answer = txn(compare, op("request_delete_range", delete), json.createArrayNode(), timeout, dir);
+            if (!answer.path("succeeded").asBoolean(false)) {
+                throw local(EtcdException.NOT_DIRECTORY, "Not a directory", dir, dir,
+                        number(answer.path("header").path("revision")));
+            }
+            deleted = answer.path("responses").path(0).path("response_delete_range");
+        }
+        List<JsonNode> prevKvs = list(deleted, "prev_kvs");
+        EtcdNode prevNode = prevKvs.isEmpty() ? null : directory(dir, prevKvs, true, true, Map.of());
+        return response("delete", new EtcdNode(dir, null, true, 0, 0, null, null, null), prevNode, answer);
+    }
+
+    /** A lease granted for one write: its id and the time to live the server granted. */
+    private record Lease(String id, long ttl) {
+    }
+
+    private Lease grant(Duration ttl, String key, Duration timeout) {
+        JsonNode granted = post("/v3/lease/grant", json.createObjectNode().put("TTL", Long.toString(ttl.getSeconds())),
+                false, timeout, key);
+        return new Lease(granted.path("ID").asString(), number(granted.path("TTL")));
+    }
+
+    private void revoke(Lease lease, String key, Duration timeout) {
+        post("/v3/lease/revoke", json.createObjectNode().put("ID", lease.id()), false, timeout, key);
+    }
+
+    /** Revokes a lease no key took; one left behind expires by itself, so a failure is only logged. */
+    private void revokeQuietly(Lease lease, String key, Duration timeout) {
+        if (lease == null) {
+            return;
+        }
+        try {
+            revoke(lease, key, timeout);
+        }
+        catch (EtcdException ex) {
+            logger.debug("Revoking an unused lease for {} failed; it expires after its time to live", key, ex);
+        }
+    }
+
+    private static ObjectNode compare(String key, String target, String result, String field, String value) {
+        return json.createObjectNode().put("key", V3Keys.base64(key)).put("target", target).put("result", result)
+            .put(field, value);
+    }
+
+    /** The key does not exist (as a key with a value; it may be a directory). */
+    private static ObjectNode absent(String key) {
+        return compare(key, "VERSION", "EQUAL", "version", "0");
+    }
+
+    /** No key lies below {@code key}: it is not a directory. */
+    private static ObjectNode nothingBelow(String key) {
+        String prefix = V3Keys.dirPrefix(key);
+        return compare(prefix, "VERSION", "EQUAL", "version", "0").put("range_end", V3Keys.prefixEnd(prefix));
+    }
+
+    private static ObjectNode rangeOp(String key, String rangeEnd, boolean countOnly) {
+        ObjectNode range = json.createObjectNode().put("key", V3Keys.base64(key));
+        if (rangeEnd != null) {
+            range.put("range_end", rangeEnd);
+        }
+        if (countOnly) {
+            range.put("count_only", true);
+        }
+        return op("request_range", range);
+    }
+
+    private static ObjectNode op(String kind, ObjectNode request) {
+        ObjectNode op = json.createObjectNode();
+        op.set(kind, request);
+        return op;
+    }
+
+    private JsonNode txn(ArrayNode compare, ObjectNode success, ArrayNode failure, Duration timeout, String key) {
+        ObjectNode txn = json.createObjectNode();
+        txn.set("compare", compare);
+        txn.set("success", json.createArrayNode().add(success));
+        txn.set("failure", failure);
+        return post("/v3/kv/txn", txn, false, timeout, key);
+    }
+
+    private static EtcdException local(int code, String message, String cause, String key, long revision) {
+        return EtcdErrors.forCode(new EtcdException.Details(code, 200, revision, message, cause, key, false), null);
+    }
+
+    // ---------------------------------------------------------------- cluster
+
+    @Override
+    public EtcdVersion version(Duration timeout) {
+        JsonNode version = parse(HttpCall.of(HttpMethod.GET, "/version", true, timeout, null),
+                execute(HttpCall.of(HttpMethod.GET, "/version", true, timeout, null)));
+        return new EtcdVersion(version.path("etcdserver").asString(null), version.path("etcdcluster").asString(null));
+    }
+
+    @Override
+    public List<EtcdMember> members(Duration timeout) {
+        JsonNode answer = post("/v3/cluster/member/list", json.createObjectNode(), true, timeout, null);
+        List<EtcdMember> members = new ArrayList<>();
+        for (JsonNode member : list(answer, "members")) {
+            List<String> peers = new ArrayList<>();
+            member.path("peerURLs").forEach((url) -> peers.add(url.asString()));
+            List<String> clients = new ArrayList<>();
+            member.path("clientURLs").forEach((url) -> clients.add(url.asString()));
+            members.add(new EtcdMember(hex(member.path("ID")), member.path("name").asString(""), peers, clients));
+        }
+        return members;
+    }
+
+    // ---------------------------------------------------------------- HTTP, auth and errors
+
+    private JsonNode post(String path, ObjectNode body, boolean idempotent, Duration timeout, String key) {
+        HttpCall call = new HttpCall(HttpMethod.POST, path, json.writeValueAsBytes(body), MediaType.APPLICATION_JSON,
+                idempotent, timeout, key);
+        return parse(call, execute(call));
+    }
+
+    /** Sends with the current token; a token the server rejects (expired, revoked) is renewed once. */
+    private HttpAnswer execute(HttpCall call) {
+        if (this.credentials == null) {
+            return this.transport.execute(call);
+        }
+        String current = token(call.timeout());
+        HttpAnswer answer = this.transport.execute(call.withAuthorization(current.isEmpty() ? null : current));
+        if (answer.status() == 401 && grpcCode(answer) == GRPC_UNAUTHENTICATED && !current.isEmpty()) {
+            // Rejected before it was applied, so even a write may be sent again with a new token.
+            renew(current);
+            current = token(call.timeout());
+            answer = this.transport.execute(call.withAuthorization(current.isEmpty() ? null : current));
+        }
+        return answer;
+    }
+
+    private synchronized String token(Duration timeout) {
+        if (this.token == null) {
+            ObjectNode body = json.createObjectNode().put("name", this.credentials.username())
+                .put("password", this.credentials.password());
+            HttpCall call = new HttpCall(HttpMethod.POST, "/v3/auth/authenticate", json.writeValueAsBytes(body),
+                    MediaType.APPLICATION_JSON, true, timeout, null);
+            HttpAnswer answer = this.transport.execute(call);
+            if (!answer.isSuccess() && grpcText(answer).contains("authentication is not enabled")) {
+                this.token = "";
+            }
+            else {
+                this.token = parse(call, answer).path("token").asString("");
+            }
+        }
+        return this.token;
+    }
+
+    private synchronized void renew(String rejected) {
+        if (rejected.equals(this.token)) {
+            this.token = null;
+        }
+    }
+
+    private static JsonNode parse(HttpCall call, HttpAnswer answer) {
+        JsonNode body;
+        try {
+            body = json.readTree(answer.body());
+        }
+        catch (JacksonException ex) {
+            throw unexpected(call, answer, ex);
+        }
+        if (answer.isSuccess() && body.isObject()) {
+            return body;
+        }
+        if (!answer.isSuccess() && body.path("code").isNumber()) {
+            throw grpcError(call, answer, body);
+        }
+        throw unexpected(call, answer, null);
+    }
+
+    /** A gRPC error from the gateway, in v2 codes where one means the same. */
+    private static EtcdException grpcError(HttpCall call, HttpAnswer answer, JsonNode body) {
+        int code = body.path("code").asInt();
+        String text = body.path("message").asString(body.path("error").asString(""));
+        int v2code = switch (code) {
+            case 7, 16 -> EtcdException.UNAUTHORIZED;
+            case 11 -> EtcdException.EVENT_INDEX_CLEARED;
+            case 4, 14 -> EtcdException.RAFT_INTERNAL;
+            case 2 -> text.contains("timed out") || text.contains("leader") || text.contains("stopped")
+                    ? EtcdException.RAFT_INTERNAL : 0;
+            default -> 0;
+        };
+        String name = (code >= 0 && code < GRPC_CODES.length) ? GRPC_CODES[code] : "code";
+        boolean outcomeUnknown = !call.idempotent()
+                && (answer.status() >= 500 || v2code == EtcdException.RAFT_INTERNAL);
+        return EtcdErrors.forCode(new EtcdException.Details(v2code, answer.status(), 0, text,
+                "gRPC " + code + " " + name, call.key(), outcomeUnknown), answer.endpoint());
+    }
+
+    private static EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
+        String message;
+        if (answer.status() == 404 && call.pathAndQuery().startsWith("/v3/")) {
+            message = "etcd at " + answer.endpoint() + " does not serve the v3 JSON gateway at /v3/ (etcd 3.4 or "
+                    + "later needed), or this is not etcd";
+        }
+        else {
+            message = "etcd at " + answer.endpoint() + " answered " + call.describe() + " with HTTP "
+                    + answer.status() + " (" + answer.headers().getContentType() + ") that is not an etcd answer: "
+                    + answer.bodySnippet();
+        }
+        boolean outcomeUnknown = !call.idempotent() && (answer.isSuccess() || answer.status() >= 500);
+        return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),
+                outcomeUnknown), cause);
+    }
+
+    private static int grpcCode(HttpAnswer answer) {
+        try {
+            return json.readTree(answer.body()).path("code").asInt(-1);
+        }
+        catch (JacksonException ex) {
+            return -1;
+        }
+    }
+
+    private static String grpcText(HttpAnswer answer) {
+        try {
+            JsonNode body = json.readTree(answer.body());
+            return body.path("message").asString(body.path("error").asString(""));
+        }
+        catch (JacksonException ex) {
+            return "";
+        }
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    private static EtcdResponse response(String action, EtcdNode node, EtcdNode prevNode, JsonNode answer) {
+        JsonNode header = answer.path("header");
+        return new EtcdResponse(action, node, prevNode, number(header.path("revision")), 0,
+                number(header.path("raft_term")), hex(header.path("cluster_id")), 200);
+    }
+
+    private static List<JsonNode> list(JsonNode node, String field) {
+        List<JsonNode> list = new ArrayList<>();
+        node.path(field).forEach(list::add);
+        return list;
+    }
+
+    private static String text(JsonNode base64) {
+        return V3Keys.text(base64.isMissingNode() || base64.isNull() ? null : base64.asString());
+    }
+
+    /** An int64 field: the gateway sends them as strings, and omits them at 0. */
+    private static long number(JsonNode node) {
+        if (node.isNumber()) {
+            return node.longValue();
+        }
+        String text = node.asString("");
+        return text.isEmpty() ? 0 : Long.parseLong(text);
+    }
+
+    /** An unsigned 64-bit id, sent in decimal, in hexadecimal as v2 and etcdctl show it. */
+    private static String hex(JsonNode id) {
+        String text = id.isNumber() ? id.asString() : id.asString("");
+        return text.isEmpty() ? null : Long.toHexString(Long.parseUnsignedLong(text)).toLowerCase(Locale.ROOT);
+    }
+}
