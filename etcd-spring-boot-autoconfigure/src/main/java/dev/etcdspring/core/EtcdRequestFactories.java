@@ -51,6 +51,9 @@ public final class EtcdRequestFactories {
         catch (Exception ex) {
             throw new IllegalStateException("Could not start Jetty's HTTP client for etcd", ex);
         }
+        // No built-in handling of 401 (Jetty fails an etcd 401, which has no WWW-Authenticate challenge),
+        // redirects or 100-continue: every answer goes back to the template as it came. Starting adds them.
+        client.getProtocolHandlers().clear();
         return new Pooled((timeout) -> {
             JettyClientHttpRequestFactory factory = new JettyClientHttpRequestFactory(client);
             factory.setReadTimeout(timeout);

@@ -587,6 +587,9 @@ public final class V3Protocol implements EtcdProtocol {
         String text = body.path("message").asString(body.path("error").asString(""));
         int v2code = switch (code) {
             case 7, 16 -> EtcdException.UNAUTHORIZED;
+            // etcd answers a missing token and a wrong password as invalid arguments
+            case 3 -> text.contains("user name is empty") || text.contains("authentication failed")
+                    ? EtcdException.UNAUTHORIZED : 0;
             case 11 -> EtcdException.EVENT_INDEX_CLEARED;
             case 4, 14 -> EtcdException.RAFT_INTERNAL;
             case 2 -> text.contains("timed out") || text.contains("leader") || text.contains("stopped")
