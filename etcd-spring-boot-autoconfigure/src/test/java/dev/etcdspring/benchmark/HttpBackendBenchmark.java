@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdRequestFactories;
 import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.core.ReadOptions;
@@ -29,8 +30,8 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What one small read costs through each HTTP backend, against a raw keep-alive socket sending the same
- * request in the same run. Single thread, rounds interleaved so that drift in the machine hits every backend
+ * What one small read costs through each HTTP backend (on v2, whose GET a raw socket can send by hand), against a
+ * raw keep-alive socket sending the same request in the same run; then the same on v3. Single thread, rounds interleaved so that drift in the machine hits every backend
  * alike; the median round counts. Not part of the test suite: run it with
  * {@code ./mvnw -pl etcd-spring-boot-autoconfigure -am test -Pbenchmark}. Writes
  * {@code target/benchmark-http-backends.md}.
@@ -57,18 +58,30 @@ class HttpBackendBenchmark {
         backends.put("HttpURLConnection (EtcdRequestFactories.urlConnection)", EtcdRequestFactories.urlConnection(connect));
         backends.put("JDK HttpClient (EtcdRequestFactories.jdk)", EtcdRequestFactories.jdk(connect));
         Map<String, EtcdTemplate> templates = new LinkedHashMap<>();
-        backends.forEach((name, factories) -> templates.put(name,
-                EtcdTemplate.builder().endpoints(etcd.endpoint()).requestFactory(factories).build()));
+        backends.forEach((name, factories) -> templates.put(name, EtcdTemplate.builder()
+            .endpoints(etcd.endpoint())
+            .api(EtcdApi.V2)
+            .requestFactory(factories)
+            .build()));
         templates.values().iterator().next().set("bench", "value");
+        EtcdTemplate v3 = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(EtcdApi.V3).build();
+        v3.set("bench", "value");
 
         Map<String, long[]> nanosPerOp = new LinkedHashMap<>();
-        try (RawSocketGet raw = new RawSocketGet(etcd.endpoint(), "/v2/keys/bench?quorum=true")) {
+        try (RawSocketGet raw = new RawSocketGet(etcd.endpoint(), "GET /v2/keys/bench?quorum=true", null);
+                RawSocketGet rawV3 = new RawSocketGet(etcd.endpoint(), "POST /v3/kv/range",
+                        "{\"key\":\"L2JlbmNo\"}")) {
             Map<String, Op> ops = new LinkedHashMap<>();
-            ops.put("raw socket, same request (baseline)", () -> assertThat(raw.get()).contains("\"value\":\"value\""));
+            ops.put("v2: raw socket, same request (baseline)", () -> assertThat(raw.get()).contains("\"value\":\"value\""));
             templates.forEach((name, t) -> ops.put(name, () -> assertThat(t.get("bench")).isEqualTo("value")));
             EtcdTemplate defaults = templates.get(DEFAULT_BACKEND);
-            ops.put("the default, with quorum(false): a serializable read", () -> assertThat(
+            ops.put("v2: the default, with quorum(false): a serializable read", () -> assertThat(
                     defaults.get("bench", ReadOptions.defaults().quorum(false))).isEqualTo("value"));
+            ops.put("v3: raw socket, a linearizable range of the same key", () -> assertThat(rawV3.get())
+                .contains("\"value\":\"dmFsdWU=\""));
+            ops.put("v3: the default backend, linearizable", () -> assertThat(v3.get("bench")).isEqualTo("value"));
+            ops.put("v3: the default backend, quorum(false): a serializable range", () -> assertThat(
+                    v3.get("bench", ReadOptions.defaults().quorum(false))).isEqualTo("value"));
             for (Op op : ops.values()) {
                 run(op, WARMUP);
             }
@@ -83,7 +96,7 @@ class HttpBackendBenchmark {
         }
         double baseline = median(nanosPerOp.values().iterator().next());
         List<String> lines = new ArrayList<>();
-        lines.add("| backend | µs per get (median of " + ROUNDS + " rounds of " + OPS + ") | × raw socket |");
+        lines.add("| backend | µs per get (median of " + ROUNDS + " rounds of " + OPS + ") | × v2 raw socket |");
         lines.add("|---|---|---|");
         nanosPerOp.forEach((name, rounds) -> lines.add(String.format("| %s | %.0f | %.2f |", name,
                 median(rounds) / 1000.0, median(rounds) / baseline)));
@@ -122,14 +135,16 @@ class HttpBackendBenchmark {
 
         private final byte[] request;
 
-        RawSocketGet(String endpoint, String path) throws IOException {
+        RawSocketGet(String endpoint, String requestLine, String body) throws IOException {
             URI uri = URI.create(endpoint);
             this.socket = new Socket(uri.getHost(), uri.getPort());
             this.socket.setTcpNoDelay(true);
             this.out = this.socket.getOutputStream();
             this.in = new BufferedInputStream(this.socket.getInputStream());
-            this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                    + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            this.request = (requestLine + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nAccept: application/json\r\n"
+                    + ((body != null) ? "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                            + body : "\r\n")).getBytes(StandardCharsets.US_ASCII);
         }
 
         String get() throws IOException {

@@ -375,6 +375,32 @@ class EtcdTemplateContractTest {
     }
 
     @Test
+    void aValueTooLargeForTheServerIsRefusedWithItsReason() {
+        String overEtcdsLimit = "x".repeat(1_600_000);
+        String overGrpcsLimit = "x".repeat(2 * 1024 * 1024);
+        if (v2()) {
+            // v2 has no request size limit of its own
+            this.etcdTemplate.set("large", overGrpcsLimit);
+            assertThat(this.etcdTemplate.get("large")).hasSize(overGrpcsLimit.length());
+            return;
+        }
+        // v3: etcd refuses requests above 1.5 MiB (--max-request-bytes); the gateway's gRPC hop refuses 2 MiB
+        assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> this.etcdTemplate.set("large", overEtcdsLimit))
+            .satisfies((e) -> {
+                assertThat(e.getMessage()).contains("etcdserver: request is too large", "gRPC 3 InvalidArgument", "/large");
+                assertThat(e.getHttpStatus()).isEqualTo(400);
+                assertThat(e.isOutcomeUnknown()).as("refused, so certainly not applied").isFalse();
+            });
+        assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> this.etcdTemplate.set("large", overGrpcsLimit))
+            .satisfies((e) -> {
+                assertThat(e.getMessage()).contains("received message larger than max", "gRPC 8 ResourceExhausted");
+                assertThat(e.getHttpStatus()).isEqualTo(429);
+                assertThat(e.isOutcomeUnknown()).isFalse();
+            });
+        assertThat(this.etcdTemplate.get("large")).isNull();
+    }
+
+    @Test
     void hiddenKeysAreReadableButNotListed() {
         this.etcdTemplate.set("h/_secret", "s");
         this.etcdTemplate.set("h/open", "o");

@@ -498,8 +498,8 @@ public final class V3Protocol implements EtcdProtocol {
 
     @Override
     public EtcdVersion version(Duration timeout) {
-        JsonNode version = parse(HttpCall.of(HttpMethod.GET, "/version", true, timeout, null),
-                execute(HttpCall.of(HttpMethod.GET, "/version", true, timeout, null)));
+        HttpCall call = HttpCall.of(HttpMethod.GET, "/version", true, timeout, null);
+        JsonNode version = parse(call, execute(call));
         return new EtcdVersion(version.path("etcdserver").asString(null), version.path("etcdcluster").asString(null));
     }
 
