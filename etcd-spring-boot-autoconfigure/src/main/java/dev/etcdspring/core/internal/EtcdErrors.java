@@ -51,6 +51,27 @@ public final class EtcdErrors {
         return forCode(new EtcdException.Details(errorCode, httpStatus, index, etcdMessage, key, key, false), null);
     }
 
+    /**
+     * Creates the exception for an answer that is not etcd's: say what came back, or, for a 404, that the server
+     * does not serve the API. A write answered with success or a server error may have been applied whatever the
+     * body says, so its outcome is unknown.
+     *
+     * @param call the call
+     * @param answer the answer
+     * @param notServed the message for a 404: what the server lacks and what to do
+     * @param cause why the body could not be read; may be {@code null}
+     * @return the exception
+     */
+    public static EtcdException notAnEtcdAnswer(HttpCall call, HttpAnswer answer, String notServed, Exception cause) {
+        String message = (answer.status() == 404) ? "etcd at " + answer.endpoint() + " " + notServed
+                : "etcd at " + answer.endpoint() + " answered " + call.describe() + " with HTTP " + answer.status()
+                        + " (" + answer.headers().getContentType() + ") that is not an etcd answer: "
+                        + answer.bodySnippet();
+        boolean outcomeUnknown = !call.idempotent() && (answer.isSuccess() || answer.status() >= 500);
+        return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),
+                outcomeUnknown), cause);
+    }
+
     private static String message(EtcdException.Details d, String endpoint) {
         StringBuilder message = new StringBuilder();
         message.append((d.etcdMessage() != null) ? d.etcdMessage() : "etcd error");

@@ -292,22 +292,9 @@ public final class V2Protocol implements EtcdProtocol {
         }
     }
 
-    /** An answer that is not etcd JSON: say what came back, and the likely reason where there is one. */
-    private EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
-        String message;
-        if (answer.status() == 404 && call.pathAndQuery().startsWith("/v2/")) {
-            message = "etcd at " + answer.endpoint() + " does not serve the v2 API: etcd 3.4/3.5 need "
-                    + "--enable-v2=true, etcd 3.6+ removed it; use EtcdApi.V3";
-        }
-        else {
-            message = "etcd at " + answer.endpoint() + " answered " + call.describe() + " with HTTP "
-                    + answer.status() + " (" + answer.headers().getContentType() + ") that is not an etcd answer: "
-                    + answer.bodySnippet();
-        }
-        // A write answered with success, or with a server error, may have been applied whatever the body says.
-        boolean outcomeUnknown = !call.idempotent() && (answer.isSuccess() || answer.status() >= 500);
-        return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),
-                outcomeUnknown), cause);
+    private static EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
+        return EtcdErrors.notAnEtcdAnswer(call, answer, "does not serve the v2 API: etcd 3.4/3.5 need "
+                + "--enable-v2=true, etcd 3.6+ removed it; use EtcdApi.V3", cause);
     }
 
     private static EtcdNode node(V2Json.Node node) {

@@ -604,19 +604,8 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     private static EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
-        String message;
-        if (answer.status() == 404 && call.pathAndQuery().startsWith("/v3/")) {
-            message = "etcd at " + answer.endpoint() + " does not serve the v3 JSON gateway at /v3/ (etcd 3.4 or "
-                    + "later needed), or this is not etcd";
-        }
-        else {
-            message = "etcd at " + answer.endpoint() + " answered " + call.describe() + " with HTTP "
-                    + answer.status() + " (" + answer.headers().getContentType() + ") that is not an etcd answer: "
-                    + answer.bodySnippet();
-        }
-        boolean outcomeUnknown = !call.idempotent() && (answer.isSuccess() || answer.status() >= 500);
-        return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),
-                outcomeUnknown), cause);
+        return EtcdErrors.notAnEtcdAnswer(call, answer,
+                "does not serve the v3 JSON gateway at /v3/ (etcd 3.4 or later needed), or is not etcd", cause);
     }
 
     private static int grpcCode(HttpAnswer answer) {
