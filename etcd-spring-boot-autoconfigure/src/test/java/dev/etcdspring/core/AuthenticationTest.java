@@ -148,6 +148,18 @@ class AuthenticationTest {
     }
 
     @Test
+    void v3AuthenticationEnabledWhileTheClientRunsIsPickedUp() throws Exception {
+        try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(this.etcd.endpoint()).api(EtcdApi.V3)
+            .credentials("root", PASSWORD).build()) {
+            etcdTemplate.set("/before", "auth was off");
+            enableV3Auth();
+            assertThat(etcdTemplate.get("/before")).isEqualTo("auth was off");
+            etcdTemplate.set("/after", "auth is on");
+            assertThat(etcdTemplate.get("/after")).isEqualTo("auth is on");
+        }
+    }
+
+    @Test
     void v2BasicAuthentication() throws Exception {
         put("/v2/auth/users/root", "{\"user\":\"root\",\"password\":\"" + PASSWORD + "\"}");
         put("/v2/auth/enable", "");

@@ -91,9 +91,9 @@ class EtcdTemplateContractTest {
         assertThat(this.etcdTemplate.get("file/below")).isNull();
         assertThat(this.etcdTemplate.getTree("file/below")).isNull();
         assertThat(this.etcdTemplate.deleteAll("file/below").prevNode()).isNull();
-        // v2 reports the file in the way; on v3 there is simply no such key
-        assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> this.etcdTemplate.getResponse("file/below"))
-            .satisfies((e) -> assertThat(e.getErrorCode()).isEqualTo(v2() ? 104 : 100));
+        assertThatExceptionOfType(EtcdNotDirectoryException.class)
+            .isThrownBy(() -> this.etcdTemplate.getResponse("file/below"))
+            .satisfies((e) -> assertThat(e.getErrorCode()).isEqualTo(104));
         assertThat(this.etcdTemplate.get("file")).isEqualTo("v");
     }
 
@@ -151,6 +151,41 @@ class EtcdTemplateContractTest {
         // 102 from delete of a directory
         assertThatExceptionOfType(EtcdNotFileException.class).isThrownBy(() -> this.etcdTemplate.delete("dir"));
         assertThat(this.etcdTemplate.get("dir/leaf")).isEqualTo("v");
+    }
+
+    @Test
+    void createOnlyOnADirectoryIsNodeExistsAndDeleteBelowAFileIsNotADirectory() {
+        this.etcdTemplate.set("d/child", "c");
+        assertThatExceptionOfType(EtcdNodeExistsException.class)
+            .isThrownBy(() -> this.etcdTemplate.set("d", "x", WriteOptions.defaults().prevExist(false)));
+        this.etcdTemplate.set("f", "file");
+        assertThatExceptionOfType(EtcdNotDirectoryException.class).isThrownBy(() -> this.etcdTemplate.delete("f/below"));
+        assertThatExceptionOfType(EtcdKeyNotFoundException.class).isThrownBy(() -> this.etcdTemplate.delete("nothing/below"));
+    }
+
+    @Test
+    void sortedListingsOrderNamesAsStrings() {
+        // '-' sorts before '/', so a raw byte order of whole keys would put app-v2 before app's children
+        this.etcdTemplate.set("cfg/app/x", "1");
+        this.etcdTemplate.set("cfg/app-v2", "2");
+        this.etcdTemplate.set("cfg/a", "3");
+        assertThat(this.etcdTemplate.getTree("cfg", ReadOptions.defaults().sorted(true)).keySet())
+            .containsExactly("a", "app", "app-v2");
+        assertThat(this.etcdTemplate.getTree("cfg", ReadOptions.defaults().sorted(true).recursive(true)).keySet())
+            .containsExactly("a", "app", "app-v2");
+    }
+
+    @Test
+    void inOrderNamesAreNeverGivenTwiceEvenAfterDeletes() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            EtcdResponse created = this.etcdTemplate.createInOrder("jobs", "job" + i);
+            assertThat(names.add(created.node().name())).as("name %s given twice", created.node().name()).isTrue();
+            this.etcdTemplate.delete(created.node().key());
+        }
+        this.etcdTemplate.set("jobs/_lock", "held");
+        this.etcdTemplate.set("jobs/meta/owner", "me");
+        assertThat(this.etcdTemplate.createInOrder("jobs", "after").node().name()).matches("\\d{20}");
     }
 
     @Test

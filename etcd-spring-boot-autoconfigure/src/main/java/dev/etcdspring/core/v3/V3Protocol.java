@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdException;
@@ -87,36 +88,48 @@ public final class V3Protocol implements EtcdProtocol {
     @Override
     public EtcdResponse get(String key, ReadOptions options) {
         Duration timeout = options.getTimeout();
-        long revision = 0;
-        if (!key.equals(EtcdKeys.ROOT)) {
-            JsonNode exact = post("/v3/kv/range", range(key, null, options, 0), true, timeout, key);
-            List<JsonNode> kvs = list(exact, "kvs");
-            if (!kvs.isEmpty()) {
-                return response("get", leaf(kvs.get(0), leases(kvs, timeout)), null, exact);
-            }
-            // Not a key: a directory, read at the same revision so that both reads see one state.
-            revision = number(exact.path("header").path("revision"));
-        }
+        boolean serializable = !options.isQuorum();
         String prefix = V3Keys.dirPrefix(key);
-        JsonNode below = post("/v3/kv/range", range(prefix, V3Keys.prefixEnd(prefix), options, revision), true,
-                timeout, key);
-        List<JsonNode> kvs = list(below, "kvs");
-        if (kvs.isEmpty() && !key.equals(EtcdKeys.ROOT)) {
-            throw EtcdErrors.forCode(new EtcdException.Details(EtcdException.KEY_NOT_FOUND, 200,
-                    number(below.path("header").path("revision")), "Key not found", key, key, false), null);
+        if (key.equals(EtcdKeys.ROOT)) {
+            ObjectNode all = rangeRequest(prefix, V3Keys.prefixEnd(prefix), false, serializable);
+            JsonNode answer = post("/v3/kv/range", all, true, timeout, key);
+            List<JsonNode> kvs = list(answer, "kvs");
+            return response("get", directory(key, kvs, options, false, leases(kvs, timeout)), null, answer);
         }
-        return response("get", directory(key, kvs, options.isRecursive(), false, leases(kvs, timeout)), null, below);
+        // One read-only transaction: the key, what lies below it and its ancestors, all seen in one state.
+        List<String> ancestors = V3Keys.ancestors(key);
+        ArrayNode reads = json.createArrayNode();
+        reads.add(op("request_range", rangeRequest(key, null, false, serializable)));
+        reads.add(op("request_range", rangeRequest(prefix, V3Keys.prefixEnd(prefix), false, serializable)));
+        ancestors.forEach((ancestor) -> reads.add(op("request_range", rangeRequest(ancestor, null, true, serializable))));
+        JsonNode answer = txn(json.createArrayNode(), reads, json.createArrayNode(), true, timeout, key);
+        JsonNode responses = answer.path("responses");
+        List<JsonNode> exact = list(responses.path(0).path("response_range"), "kvs");
+        if (!exact.isEmpty()) {
+            return response("get", leaf(exact.get(0), leases(exact, timeout)), null, answer);
+        }
+        List<JsonNode> below = list(responses.path(1).path("response_range"), "kvs");
+        if (!below.isEmpty()) {
+            return response("get", directory(key, below, options, false, leases(below, timeout)), null, answer);
+        }
+        long revision = number(answer.path("header").path("revision"));
+        for (int i = 0; i < ancestors.size(); i++) {
+            if (number(responses.path(2 + i).path("response_range").path("count")) > 0) {
+                throw local(EtcdException.NOT_DIRECTORY, "Not a directory", ancestors.get(i), key, revision);
+            }
+        }
+        throw local(EtcdException.KEY_NOT_FOUND, "Key not found", key, key, revision);
     }
 
-    private static ObjectNode range(String key, String rangeEnd, ReadOptions options, long revision) {
+    private static ObjectNode rangeRequest(String key, String rangeEnd, boolean countOnly, boolean serializable) {
         ObjectNode range = json.createObjectNode().put("key", V3Keys.base64(key));
         if (rangeEnd != null) {
             range.put("range_end", rangeEnd);
         }
-        if (revision > 0) {
-            range.put("revision", Long.toString(revision));
+        if (countOnly) {
+            range.put("count_only", true);
         }
-        if (!options.isQuorum()) {
+        if (serializable) {
             range.put("serializable", true);
         }
         return range;
@@ -146,9 +159,9 @@ public final class V3Protocol implements EtcdProtocol {
      * Builds the v2 view of the keys below a directory: segments become nested directories, whose indices are the
      * lowest create and highest mod revision below them. Keys that the v2 model cannot hold (an empty segment, a
      * key that is also a directory) are left out, and so are hidden ({@code _}) names unless asked for, as v2
-     * listings leave them out.
+     * listings leave them out. Sorted, children are in the order of their names' code points, as v2 sorts.
      */
-    private static EtcdNode directory(String dir, List<JsonNode> kvs, boolean recursive, boolean hidden,
+    private static EtcdNode directory(String dir, List<JsonNode> kvs, ReadOptions options, boolean hidden,
             Map<String, Long> ttls) {
         Tree root = new Tree(dir);
         String prefix = V3Keys.dirPrefix(dir);
@@ -158,18 +171,21 @@ public final class V3Protocol implements EtcdProtocol {
             if (!representable(segments, hidden)) {
                 continue;
             }
-            EtcdNode leaf = leaf(kv, ttls);
+            List<Tree> path = new ArrayList<>();
             Tree at = root;
             for (int i = 0; i < segments.length - 1 && at != null; i++) {
-                at.cover(leaf);
+                path.add(at);
                 at = at.subdirectory(segments[i]);
             }
-            if (at != null) {
-                at.cover(leaf);
-                at.children.putIfAbsent(segments[segments.length - 1], leaf);
+            String name = segments[segments.length - 1];
+            if (at != null && !at.children.containsKey(name)) {
+                EtcdNode leaf = leaf(kv, ttls);
+                at.children.put(name, leaf);
+                path.add(at);
+                path.forEach((tree) -> tree.cover(leaf));
             }
         }
-        return root.toNode(recursive ? Integer.MAX_VALUE : 1);
+        return root.toNode(options.isRecursive() ? Integer.MAX_VALUE : 1, options.isSorted());
     }
 
     private static boolean representable(String[] segments, boolean hidden) {
@@ -179,6 +195,10 @@ public final class V3Protocol implements EtcdProtocol {
             }
         }
         return true;
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
     }
 
     /** A directory being assembled from keys. */
@@ -201,17 +221,22 @@ public final class V3Protocol implements EtcdProtocol {
             this.modified = Math.max(this.modified, leaf.modifiedIndex());
         }
 
-        /** The subdirectory of that name, or {@code null} where a key of that name holds a value. */
+        /** The subdirectory of that name, made if absent; {@code null} where a key of that name holds a value. */
         Tree subdirectory(String name) {
             Object child = this.children.computeIfAbsent(name, (n) -> new Tree(EtcdKeys.child(this.key, n)));
             return (child instanceof Tree tree) ? tree : null;
         }
 
-        EtcdNode toNode(int depth) {
+        EtcdNode toNode(int depth, boolean sorted) {
             List<EtcdNode> nodes = new ArrayList<>();
             if (depth > 0) {
-                for (Object child : this.children.values()) {
-                    nodes.add((child instanceof Tree tree) ? tree.toNode(depth - 1) : (EtcdNode) child);
+                List<Map.Entry<String, Object>> entries = new ArrayList<>(this.children.entrySet());
+                if (sorted) {
+                    entries.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
+                }
+                for (Map.Entry<String, Object> child : entries) {
+                    nodes.add((child.getValue() instanceof Tree tree) ? tree.toNode(depth - 1, sorted)
+                            : (EtcdNode) child.getValue());
                 }
             }
             return new EtcdNode(this.key, null, true, (this.created == Long.MAX_VALUE) ? 0 : this.created,
@@ -247,15 +272,28 @@ public final class V3Protocol implements EtcdProtocol {
             put.put("lease", lease.id());
         }
         ArrayNode failure = json.createArrayNode();
-        failure.add(rangeOp(key, null, false));
-        failure.add(rangeOp(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)), true));
-        ancestors.forEach((ancestor) -> failure.add(rangeOp(ancestor, null, false)));
-        JsonNode answer = txn(compare, op("request_put", put), failure, timeout, key);
+        failure.add(op("request_range", rangeRequest(key, null, false, false)));
+        failure.add(op("request_range", rangeRequest(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)),
+                true, false)));
+        ancestors.forEach((ancestor) -> failure.add(op("request_range", rangeRequest(ancestor, null, true, false))));
+        JsonNode answer = write(compare, json.createArrayNode().add(op("request_put", put)), failure, lease, timeout,
+                key);
+        long revision = number(answer.path("header").path("revision"));
         if (!answer.path("succeeded").asBoolean(false)) {
             revokeQuietly(lease, key, timeout);
-            throw writeFailed(key, options, answer, ancestors);
+            JsonNode responses = answer.path("responses");
+            EtcdException blocked = blockedPath(key, ancestors, responses, 2, revision);
+            if (blocked != null) {
+                throw blocked;
+            }
+            if (number(responses.path(1).path("response_range").path("count")) > 0) {
+                // v2 checks existence before the kind of node: a create-only write on a directory is 105
+                throw Boolean.FALSE.equals(options.getPrevExist())
+                        ? local(EtcdException.NODE_EXISTS, "Key already exists", key, key, revision)
+                        : local(EtcdException.NOT_FILE, "Not a file", key, key, revision);
+            }
+            throw preconditionFailed(key, options, list(responses.path(0).path("response_range"), "kvs"), revision);
         }
-        long revision = number(answer.path("header").path("revision"));
         JsonNode prev = answer.path("responses").path(0).path("response_put").path("prev_kv");
         EtcdNode prevNode = prev.isMissingNode() ? null : leaf(prev, Map.of());
         Long ttl = (lease != null) ? lease.ttl() : null;
@@ -274,22 +312,15 @@ public final class V3Protocol implements EtcdProtocol {
         return "set";
     }
 
-    /**
-     * Reads the failure branch of a write's transaction (the key, the number of keys below it, each ancestor) in the
-     * order v2 checks: a key on the path, a directory in the way, then the preconditions.
-     */
-    private static EtcdException writeFailed(String key, WriteOptions options, JsonNode answer, List<String> ancestors) {
-        JsonNode responses = answer.path("responses");
-        long revision = number(answer.path("header").path("revision"));
+    /** v2's "Not a directory" when one of the ancestors, counted from {@code first} in the responses, is a key. */
+    private static EtcdException blockedPath(String key, List<String> ancestors, JsonNode responses, int first,
+            long revision) {
         for (int i = 0; i < ancestors.size(); i++) {
-            if (!list(responses.path(2 + i).path("response_range"), "kvs").isEmpty()) {
+            if (number(responses.path(first + i).path("response_range").path("count")) > 0) {
                 return local(EtcdException.NOT_DIRECTORY, "Not a directory", ancestors.get(i), key, revision);
             }
         }
-        if (number(responses.path(1).path("response_range").path("count")) > 0) {
-            return local(EtcdException.NOT_FILE, "Not a file", key, key, revision);
-        }
-        return preconditionFailed(key, options, list(responses.path(0).path("response_range"), "kvs"), revision);
+        return null;
     }
 
     private static EtcdException preconditionFailed(String key, WriteOptions options, List<JsonNode> current,
@@ -312,33 +343,38 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     /**
-     * Names the new key after the next revision, zero-padded like v2's, and creates it only if no key at or after
-     * that name exists in the directory, so that names grow in the order keys are created; a name taken meanwhile
-     * means trying the name after the revision the failed attempt saw.
+     * Names the new key after the revision last seen, zero-padded to 20 digits like v2's, and creates it only if no
+     * in-order create in that directory happened since: each creates also touches a marker key ({@code "__"} and
+     * the directory, outside the {@code /} keyspace, as etcd's own queue recipe does) and compares its revision. So
+     * names grow in creation order and are never given twice, even after keys were deleted; a name taken
+     * meanwhile means trying again after a short pause, from the revision the failed attempt saw.
      */
     @Override
     public EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
         Duration timeout = options.getTimeout();
         String prefix = V3Keys.dirPrefix(dir);
-        String end = V3Keys.prefixEnd(prefix);
-        JsonNode count = post("/v3/kv/range", json.createObjectNode().put("key", V3Keys.base64(prefix))
-            .put("range_end", end).put("count_only", true), true, timeout, dir);
+        String marker = "__" + dir;
+        List<String> ancestors = V3Keys.ancestors(prefix + "x");
+        JsonNode count = post("/v3/kv/range", rangeRequest(prefix, V3Keys.prefixEnd(prefix), true, false), true,
+                timeout, dir);
         long revision = number(count.path("header").path("revision"));
         Lease lease = (options.getTtl() != null) ? grant(options.getTtl(), dir, timeout) : null;
-        for (int attempt = 0; attempt < IN_ORDER_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= IN_ORDER_ATTEMPTS; attempt++) {
             String key = prefix + V3Keys.inOrderName(revision + 1);
-            List<String> ancestors = V3Keys.ancestors(key);
             ArrayNode compare = json.createArrayNode();
             ancestors.forEach((ancestor) -> compare.add(absent(ancestor)));
-            compare.add(json.createObjectNode().put("key", V3Keys.base64(key)).put("range_end", end)
-                .put("target", "VERSION").put("result", "EQUAL").put("version", "0"));
+            compare.add(compare(key, "CREATE", "EQUAL", "create_revision", "0"));
+            compare.add(compare(marker, "MOD", "LESS", "mod_revision", Long.toString(revision + 1)));
             ObjectNode put = json.createObjectNode().put("key", V3Keys.base64(key)).put("value", V3Keys.base64(value));
             if (lease != null) {
                 put.put("lease", lease.id());
             }
+            ArrayNode success = json.createArrayNode()
+                .add(op("request_put", json.createObjectNode().put("key", V3Keys.base64(marker))))
+                .add(op("request_put", put));
             ArrayNode failure = json.createArrayNode();
-            ancestors.forEach((ancestor) -> failure.add(rangeOp(ancestor, null, false)));
-            JsonNode answer = txn(compare, op("request_put", put), failure, timeout, key);
+            ancestors.forEach((ancestor) -> failure.add(op("request_range", rangeRequest(ancestor, null, true, false))));
+            JsonNode answer = write(compare, success, failure, lease, timeout, key);
             long seen = number(answer.path("header").path("revision"));
             if (answer.path("succeeded").asBoolean(false)) {
                 Long ttl = (lease != null) ? lease.ttl() : null;
@@ -346,19 +382,31 @@ public final class V3Protocol implements EtcdProtocol {
                         (ttl != null) ? Instant.now().plusSeconds(ttl) : null, null);
                 return response("create", node, null, answer);
             }
-            for (int i = 0; i < ancestors.size(); i++) {
-                if (!list(answer.path("responses").path(i).path("response_range"), "kvs").isEmpty()) {
-                    revokeQuietly(lease, dir, timeout);
-                    throw local(EtcdException.NOT_DIRECTORY, "Not a directory", ancestors.get(i), dir, seen);
-                }
+            EtcdException blocked = blockedPath(dir, ancestors, answer.path("responses"), 0, seen);
+            if (blocked != null) {
+                revokeQuietly(lease, dir, timeout);
+                throw blocked;
             }
             revision = Math.max(revision + 1, seen);
+            pause(attempt, dir, lease, timeout);
         }
         revokeQuietly(lease, dir, timeout);
         throw new EtcdException("createInOrder in '" + dir + "' found no free name after " + IN_ORDER_ATTEMPTS
-                + " attempts: other writers kept creating keys, or the directory holds a key that sorts after every "
-                + "in-order name; nothing was created",
+                + " attempts: other writers kept creating keys in it; nothing was created",
                 new EtcdException.Details(0, 200, revision, null, null, dir, false), null);
+    }
+
+    /** A short random pause, growing with the attempts, so that contending creators spread out. */
+    private void pause(int attempt, String dir, Lease lease, Duration timeout) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(0, Math.min(50, 2L * attempt) + 1));
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            revokeQuietly(lease, dir, timeout);
+            throw new EtcdException("createInOrder in '" + dir + "' was interrupted; nothing was created",
+                    new EtcdException.Details(0, 0, 0, null, null, dir, false), ex);
+        }
     }
 
     @Override
@@ -373,14 +421,22 @@ public final class V3Protocol implements EtcdProtocol {
             compare.add(compare(key, "MOD", "EQUAL", "mod_revision", options.getPrevIndex().toString()));
         }
         ObjectNode delete = json.createObjectNode().put("key", V3Keys.base64(key)).put("prev_kv", true);
+        List<String> ancestors = V3Keys.ancestors(key);
         ArrayNode failure = json.createArrayNode();
-        failure.add(rangeOp(key, null, false));
-        failure.add(rangeOp(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)), true));
-        JsonNode answer = txn(compare, op("request_delete_range", delete), failure, timeout, key);
+        failure.add(op("request_range", rangeRequest(key, null, false, false)));
+        failure.add(op("request_range", rangeRequest(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)),
+                true, false)));
+        ancestors.forEach((ancestor) -> failure.add(op("request_range", rangeRequest(ancestor, null, true, false))));
+        JsonNode answer = write(compare, json.createArrayNode().add(op("request_delete_range", delete)), failure, null,
+                timeout, key);
         long revision = number(answer.path("header").path("revision"));
         if (!answer.path("succeeded").asBoolean(false)) {
             JsonNode responses = answer.path("responses");
             List<JsonNode> current = list(responses.path(0).path("response_range"), "kvs");
+            EtcdException blocked = current.isEmpty() ? blockedPath(key, ancestors, responses, 2, revision) : null;
+            if (blocked != null) {
+                throw blocked;
+            }
             if (current.isEmpty() && number(responses.path(1).path("response_range").path("count")) > 0) {
                 throw local(EtcdException.NOT_FILE, "Not a file", key, key, revision);
             }
@@ -410,7 +466,8 @@ public final class V3Protocol implements EtcdProtocol {
         }
         else {
             ArrayNode compare = json.createArrayNode().add(absent(dir));
-            answer = txn(compare, op("request_delete_range", delete), json.createArrayNode(), timeout, dir);
+            answer = write(compare, json.createArrayNode().add(op("request_delete_range", delete)),
+                    json.createArrayNode(), null, timeout, dir);
             if (!answer.path("succeeded").asBoolean(false)) {
                 throw local(EtcdException.NOT_DIRECTORY, "Not a directory", dir, dir,
                         number(answer.path("header").path("revision")));
@@ -418,8 +475,26 @@ public final class V3Protocol implements EtcdProtocol {
             deleted = answer.path("responses").path(0).path("response_delete_range");
         }
         List<JsonNode> prevKvs = list(deleted, "prev_kvs");
-        EtcdNode prevNode = prevKvs.isEmpty() ? null : directory(dir, prevKvs, true, true, Map.of());
+        EtcdNode prevNode = prevKvs.isEmpty() ? null
+                : directory(dir, prevKvs, ReadOptions.defaults().recursive(true).sorted(true), true, Map.of());
         return response("delete", new EtcdNode(dir, null, true, 0, 0, null, null, null), prevNode, answer);
+    }
+
+    /**
+     * A write transaction. A lease granted for it is revoked when the write certainly failed (etcd refused it), so
+     * that only a write whose outcome is unknown leaves its lease to expire by itself.
+     */
+    private JsonNode write(ArrayNode compare, ArrayNode success, ArrayNode failure, Lease lease, Duration timeout,
+            String key) {
+        try {
+            return txn(compare, success, failure, false, timeout, key);
+        }
+        catch (EtcdException ex) {
+            if (!ex.isOutcomeUnknown()) {
+                revokeQuietly(lease, key, timeout);
+            }
+            throw ex;
+        }
     }
 
     /** A lease granted for one write: its id and the time to live the server granted. */
@@ -432,17 +507,13 @@ public final class V3Protocol implements EtcdProtocol {
         return new Lease(granted.path("ID").asString(), number(granted.path("TTL")));
     }
 
-    private void revoke(Lease lease, String key, Duration timeout) {
-        post("/v3/lease/revoke", json.createObjectNode().put("ID", lease.id()), false, timeout, key);
-    }
-
     /** Revokes a lease no key took; one left behind expires by itself, so a failure is only logged. */
     private void revokeQuietly(Lease lease, String key, Duration timeout) {
         if (lease == null) {
             return;
         }
         try {
-            revoke(lease, key, timeout);
+            post("/v3/lease/revoke", json.createObjectNode().put("ID", lease.id()), false, timeout, key);
         }
         catch (EtcdException ex) {
             logger.debug("Revoking an unused lease for {} failed; it expires after its time to live", key, ex);
@@ -465,29 +536,20 @@ public final class V3Protocol implements EtcdProtocol {
         return compare(prefix, "VERSION", "EQUAL", "version", "0").put("range_end", V3Keys.prefixEnd(prefix));
     }
 
-    private static ObjectNode rangeOp(String key, String rangeEnd, boolean countOnly) {
-        ObjectNode range = json.createObjectNode().put("key", V3Keys.base64(key));
-        if (rangeEnd != null) {
-            range.put("range_end", rangeEnd);
-        }
-        if (countOnly) {
-            range.put("count_only", true);
-        }
-        return op("request_range", range);
-    }
-
     private static ObjectNode op(String kind, ObjectNode request) {
         ObjectNode op = json.createObjectNode();
         op.set(kind, request);
         return op;
     }
 
-    private JsonNode txn(ArrayNode compare, ObjectNode success, ArrayNode failure, Duration timeout, String key) {
+    /** A transaction; a read-only one (no writes in either branch) may be sent again like any read. */
+    private JsonNode txn(ArrayNode compare, ArrayNode success, ArrayNode failure, boolean readOnly, Duration timeout,
+            String key) {
         ObjectNode txn = json.createObjectNode();
         txn.set("compare", compare);
-        txn.set("success", json.createArrayNode().add(success));
+        txn.set("success", success);
         txn.set("failure", failure);
-        return post("/v3/kv/txn", txn, false, timeout, key);
+        return post("/v3/kv/txn", txn, readOnly, timeout, key);
     }
 
     private static EtcdException local(int code, String message, String cause, String key, long revision) {
@@ -532,13 +594,25 @@ public final class V3Protocol implements EtcdProtocol {
         }
         String current = token(call.timeout());
         HttpAnswer answer = this.transport.execute(call.withAuthorization(current.isEmpty() ? null : current));
-        if (answer.status() == 401 && grpcCode(answer) == GRPC_UNAUTHENTICATED && !current.isEmpty()) {
+        if (rejected(answer, current)) {
             // Rejected before it was applied, so even a write may be sent again with a new token.
             renew(current);
             current = token(call.timeout());
             answer = this.transport.execute(call.withAuthorization(current.isEmpty() ? null : current));
         }
         return answer;
+    }
+
+    /**
+     * Whether the server refused the request for its authentication: a token it no longer knows (expired, or
+     * dropped when authentication was re-enabled), or no token where authentication was enabled since the server
+     * last said it had none.
+     */
+    private static boolean rejected(HttpAnswer answer, String token) {
+        if (!token.isEmpty()) {
+            return answer.status() == 401 && grpcCode(answer) == GRPC_UNAUTHENTICATED;
+        }
+        return answer.status() == 400 && grpcText(answer).contains("user name is empty");
     }
 
     private synchronized String token(Duration timeout) {
