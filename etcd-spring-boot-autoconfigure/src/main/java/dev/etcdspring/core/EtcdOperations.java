@@ -2,6 +2,7 @@ package dev.etcdspring.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -204,6 +205,36 @@ public interface EtcdOperations {
      * @throws EtcdNotDirectoryException if {@code dir} is a key with a value
      */
     EtcdResponse deleteAll(String dir);
+
+    /**
+     * Watches a key, or with {@link WatchOptions#recursive(boolean)} everything below it, and delivers every change
+     * after the starting point to {@code listener} exactly once and in index order, for as long as the watch is
+     * open: across dropped connections, server restarts and failover to the other endpoints, with jittered
+     * exponential backoff between attempts. The listener runs on the watch's own thread, one change at a time; an
+     * exception it throws is logged and reported, and the watch goes on.
+     *
+     * <p>Each change is an {@link EtcdResponse} with v2's action words ({@code set}, {@code create},
+     * {@code update}, {@code compareAndSwap}, {@code delete}, {@code compareAndDelete}, {@code expire}; on v3 a put is
+     * {@code create} or {@code set} and a delete {@code delete}, or {@code expire} when the key's lease is gone),
+     * the changed node (on v2 it may be an ancestor of the watched key, deleted or expired), {@code prevNode} where
+     * the server gives it, and {@code etcdIndex} set to the change's index. Hidden keys ({@code _} segments below the
+     * watched key) are left out, as v2 leaves them out of live watches.
+     *
+     * <p>When the server no longer holds the changes since the watch's position (v2 keeps the last 1000 events;
+     * v3 forgets what compaction removed), they cannot be replayed: the watch then delivers one response whose
+     * action is {@code resync} and whose node is the whole current subtree (a node without value or children when
+     * nothing is there), and continues with ordinary changes after it. A listener reconciles its state from it.
+     *
+     * <p>Without {@link WatchOptions#fromIndex(long)} the watch starts after the current state, read before this
+     * method returns, so every change after it is delivered; if etcd cannot be reached then, it starts from the
+     * state it finds once etcd answers.
+     *
+     * @param key the key; {@code null}, {@code ""} or {@code "/"} for the root
+     * @param options the watch options; must not be {@code null}
+     * @param listener receives the changes; must not be {@code null}
+     * @return the running watch; close it to stop
+     */
+    EtcdWatch watch(String key, WatchOptions options, Consumer<EtcdResponse> listener);
 
     /**
      * Reads the version of the etcd member answering.

@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -16,6 +19,7 @@ import dev.etcdspring.core.internal.EtcdErrors;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.WatchLoop;
 import dev.etcdspring.core.v2.V2Protocol;
 import dev.etcdspring.core.v3.V3Protocol;
 
@@ -52,6 +56,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     private final Function<Duration, ClientHttpRequestFactory> ownedFactories;
 
+    private final WatchBounds watchBounds;
+
+    private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+
     private EtcdTemplate(Builder builder) {
         // Only factories the template made itself are closed with it; a caller's own stay the caller's.
         this.ownedFactories = (builder.requestFactories != null) ? null
@@ -65,6 +73,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 : new V3Protocol(this.transport, builder.credentials);
         this.swapBounds = new SwapBounds(builder.swapMaxAttempts, builder.swapTimeout, builder.swapInitialBackoff,
                 builder.swapMaxBackoff);
+        this.watchBounds = new WatchBounds(builder.watchInitialBackoff, builder.watchMaxBackoff,
+                builder.watchPollTimeout);
     }
 
     /**
@@ -303,6 +313,17 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     }
 
     @Override
+    public EtcdWatch watch(String key, WatchOptions options, Consumer<EtcdResponse> listener) {
+        String k = EtcdKeys.normalize(key, "key");
+        OptionChecks.notNull(options, "options");
+        OptionChecks.notNull(listener, "listener");
+        WatchLoop watch = new WatchLoop(this.protocol, k, options, listener, this.watchBounds.initialBackoff(),
+                this.watchBounds.maxBackoff(), this.watchBounds.pollTimeout(), this.watches::remove);
+        this.watches.add(watch);
+        return watch;
+    }
+
+    @Override
     public EtcdVersion version() {
         return this.protocol.version(null);
     }
@@ -319,6 +340,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public void close() {
+        List.copyOf(this.watches).forEach(EtcdWatch::close);
         this.transport.close();
         if (this.ownedFactories instanceof AutoCloseable pool) {
             try {
@@ -349,6 +371,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             throw new IllegalArgumentException(what + " for key '" + key + "' must not be null");
         }
         EtcdKeys.checkValue(value, what, key);
+    }
+
+    /** How watches space their attempts after failures, and how long one poll or stream lasts. */
+    private record WatchBounds(Duration initialBackoff, Duration maxBackoff, Duration pollTimeout) {
     }
 
     /** How long {@link #swap} keeps trying, and how it spaces its attempts. */
@@ -388,6 +414,12 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         private Duration swapInitialBackoff = Duration.ofMillis(5);
 
         private Duration swapMaxBackoff = Duration.ofMillis(500);
+
+        private Duration watchInitialBackoff = Duration.ofMillis(100);
+
+        private Duration watchMaxBackoff = Duration.ofSeconds(10);
+
+        private Duration watchPollTimeout = Duration.ofMinutes(5);
 
         private Builder() {
         }
@@ -573,6 +605,39 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             }
             this.swapInitialBackoff = initial;
             this.swapMaxBackoff = max;
+            return this;
+        }
+
+        /**
+         * The pauses of a watch between attempts after failures: the first is {@code initial} give or take half of
+         * it, each next one twice as long, never more than {@code max}; back to {@code initial} after a success.
+         *
+         * @param initial the first pause; the default is 100 ms
+         * @param max the longest pause; the default is 10 s
+         * @return this builder
+         */
+        public Builder watchBackoff(Duration initial, Duration max) {
+            OptionChecks.positive(initial, "watch initial backoff");
+            OptionChecks.positive(max, "watch max backoff");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException(
+                        "watch max backoff (" + max + ") must not be below the initial backoff (" + initial + ")");
+            }
+            this.watchInitialBackoff = initial;
+            this.watchMaxBackoff = max;
+            return this;
+        }
+
+        /**
+         * How long one watch request (a v2 long poll, a v3 stream) lasts before the watch asks again from where it
+         * is; watches ignore the request {@link #timeout(Duration) timeout}. A shorter one notices a connection that
+         * died without a word sooner.
+         *
+         * @param pollTimeout a positive duration; the default is 5 minutes
+         * @return this builder
+         */
+        public Builder watchPollTimeout(Duration pollTimeout) {
+            this.watchPollTimeout = OptionChecks.positive(pollTimeout, "watchPollTimeout");
             return this;
         }
 

@@ -76,6 +76,30 @@ public interface EtcdProtocol {
     EtcdResponse deleteAll(String dir, WriteOptions options);
 
     /**
+     * Watches a key, or a subtree, from an index: delivers the changes with an index at or after {@code fromIndex}
+     * to {@code sink} in order, and returns when the poll or stream ends normally.
+     *
+     * @param key the normalised key
+     * @param recursive whether the subtree below the key is watched too
+     * @param fromIndex the first index to deliver; positive
+     * @param sink where the changes go
+     * @param timeout how long one poll or stream may last before it is asked again
+     * @throws dev.etcdspring.core.EtcdException with {@link dev.etcdspring.core.EtcdException#EVENT_INDEX_CLEARED}
+     *         when the server no longer holds the changes from {@code fromIndex}, or for any other failure
+     * @throws PollTimeout when the poll or stream outlived {@code timeout}
+     */
+    void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout);
+
+    /**
+     * Reads the index the next change will have at least: the store index or revision of a read, plus one.
+     *
+     * @param key the normalised key the read is about
+     * @param timeout the timeout, or {@code null}
+     * @return the index to watch from to see every change after this moment
+     */
+    long nextIndex(String key, Duration timeout);
+
+    /**
      * Reads the version of the member answering.
      *
      * @param timeout the timeout, or {@code null}

@@ -161,6 +161,77 @@ public final class HttpTransport {
     }
 
     /**
+     * Sends a long-lived read (a watch) and hands the answer's body, as it arrives, to {@code handler}, which reads
+     * it until it ends or fails. A call that cannot connect goes to the next endpoint; any other failure is thrown,
+     * for the watch to retry from where it got to: a {@link PollTimeout} when the call outlived its timeout
+     * without a failure of the server's.
+     *
+     * @param call the call; its timeout bounds the whole exchange
+     * @param handler reads the answer
+     * @param <T> what the handler returns
+     * @return what the handler returned
+     * @throws EtcdTransportException if no endpoint could be reached, or the exchange failed
+     * @throws PollTimeout if the exchange outlived its timeout
+     */
+    public <T> T stream(HttpCall call, StreamHandler<T> handler) {
+        Duration timeout = (call.timeout() != null) ? call.timeout() : this.defaultTimeout;
+        RestClient client = clientFor(timeout);
+        int first = this.preferred.get();
+        List<String> failures = new ArrayList<>();
+        RuntimeException last = null;
+        for (int i = 0; i < this.endpoints.size(); i++) {
+            if (this.closed) {
+                throw new IllegalStateException("this etcd client is closed");
+            }
+            int index = (first + i) % this.endpoints.size();
+            String endpoint = this.endpoints.get(index);
+            try {
+                T result = request(client, endpoint, call).exchange((req, response) -> handler.handle(endpoint,
+                        response.getStatusCode().value(), HttpHeaders.copyOf(response.getHeaders()),
+                        response.getBody()));
+                if (index != first) {
+                    this.preferred.set(index);
+                }
+                return result;
+            }
+            catch (ResourceAccessException ex) {
+                last = ex;
+                failures.add(endpoint + " (" + describe(ex) + ")");
+                if (timedOut(ex)) {
+                    throw new PollTimeout(ex);
+                }
+                if (!neverSent(ex)) {
+                    throw new EtcdTransportException(capitalize(call.describe()) + " failed at " + endpoint + " ("
+                            + describe(ex) + ")", details(call, false), ex);
+                }
+            }
+        }
+        throw new EtcdTransportException("No etcd endpoint answered " + call.describe() + ": "
+                + String.join(", ", failures), details(call, false), last);
+    }
+
+    /**
+     * Reads a streamed answer.
+     *
+     * @param <T> what it returns
+     */
+    @FunctionalInterface
+    public interface StreamHandler<T> {
+
+        /**
+         * Reads the answer, blocking until it ends.
+         *
+         * @param endpoint the endpoint that answered
+         * @param status the HTTP status
+         * @param headers the headers
+         * @param body the body, as it arrives
+         * @return the result
+         * @throws java.io.IOException when reading fails
+         */
+        T handle(String endpoint, int status, HttpHeaders headers, java.io.InputStream body) throws java.io.IOException;
+    }
+
+    /**
      * Stops using the transport: later calls fail with {@link IllegalStateException}. Whoever made the request
      * factories closes them.
      */
@@ -169,6 +240,12 @@ public final class HttpTransport {
     }
 
     private HttpAnswer send(RestClient client, String endpoint, HttpCall call) {
+        return request(client, endpoint, call).exchange((req, response) -> new HttpAnswer(endpoint,
+                response.getStatusCode().value(), HttpHeaders.copyOf(response.getHeaders()),
+                response.getBody().readAllBytes()));
+    }
+
+    private RestClient.RequestBodySpec request(RestClient client, String endpoint, HttpCall call) {
         RestClient.RequestBodySpec request = client.method(call.method())
             .uri(URI.create(endpoint + call.pathAndQuery()))
             .accept(MediaType.APPLICATION_JSON);
@@ -178,8 +255,7 @@ public final class HttpTransport {
         if (call.body() != null) {
             request.contentType(call.contentType()).body(call.body());
         }
-        return request.exchange((req, response) -> new HttpAnswer(endpoint, response.getStatusCode().value(),
-                HttpHeaders.copyOf(response.getHeaders()), response.getBody().readAllBytes()));
+        return request;
     }
 
     private RestClient clientFor(Duration timeout) {

@@ -31,6 +31,7 @@ import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.WatchSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -229,6 +230,34 @@ public final class V2Protocol implements EtcdProtocol {
                 last.raftTerm(), last.clusterId(), last.httpStatus());
     }
 
+    /**
+     * One long poll: the server answers with the first change at or after {@code fromIndex} (its headers come at
+     * once, the body when the change happens), or error 401 when that index has left its 1000-event history.
+     * Never with {@code quorum}, which would turn the poll into a plain read.
+     */
+    @Override
+    public void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout) {
+        String query = "?wait=true&waitIndex=" + fromIndex + (recursive ? "&recursive=true" : "");
+        HttpCall call = HttpCall.of(HttpMethod.GET, keyPath(key) + query, true, timeout, key)
+            .withAuthorization(this.authorization);
+        EtcdResponse event = this.transport.stream(call, (endpoint, status, headers, body) -> {
+            sink.opened(body);
+            return toResponse(call, new HttpAnswer(endpoint, status, headers, body.readAllBytes()));
+        });
+        sink.event(event);
+    }
+
+    @Override
+    public long nextIndex(String key, Duration timeout) {
+        ReadOptions read = (timeout != null) ? ReadOptions.defaults().timeout(timeout) : ReadOptions.defaults();
+        try {
+            return get(key, read).etcdIndex() + 1;
+        }
+        catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
+            return ex.getIndex() + 1;
+        }
+    }
+
     @Override
     public EtcdVersion version(Duration timeout) {
         HttpCall call = HttpCall.of(HttpMethod.GET, "/version", true, timeout, null);
@@ -263,7 +292,10 @@ public final class V2Protocol implements EtcdProtocol {
     }
 
     private EtcdResponse keys(HttpCall call) {
-        HttpAnswer answer = execute(call);
+        return toResponse(call, execute(call));
+    }
+
+    private EtcdResponse toResponse(HttpCall call, HttpAnswer answer) {
         V2Json.Body body = parse(call, answer);
         if (body.errorCode() != null) {
             boolean outcomeUnknown = body.errorCode() == EtcdException.RAFT_INTERNAL && !call.idempotent();

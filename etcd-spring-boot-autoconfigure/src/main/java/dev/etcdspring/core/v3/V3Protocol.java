@@ -25,6 +25,7 @@ import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.WatchSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -562,6 +563,123 @@ public final class V3Protocol implements EtcdProtocol {
         return EtcdErrors.forCode(new EtcdException.Details(code, 200, revision, message, cause, key, false), null);
     }
 
+    // ---------------------------------------------------------------- watches
+
+    /**
+     * One watch stream from {@code fromIndex}, with previous values and progress notifications. A recursive watch
+     * covers the key and everything below it (the range also holds sibling keys such as {@code key-x}, which are
+     * left out, their revisions counted as progress). A stream canceled for compaction means the history is lost.
+     */
+    @Override
+    public void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout) {
+        ObjectNode create = json.createObjectNode().put("key", V3Keys.base64(key))
+            .put("start_revision", Long.toString(fromIndex)).put("prev_kv", true).put("progress_notify", true);
+        if (recursive) {
+            create.put("range_end", V3Keys.prefixEnd(V3Keys.dirPrefix(key)));
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set("create_request", create);
+        HttpCall plain = new HttpCall(HttpMethod.POST, "/v3/watch", json.writeValueAsBytes(body),
+                MediaType.APPLICATION_JSON, true, timeout, key);
+        String current = (this.credentials != null) ? token(timeout) : "";
+        HttpCall call = plain.withAuthorization(current.isEmpty() ? null : current);
+        this.transport.stream(call, (endpoint, status, headers, in) -> {
+            sink.opened(in);
+            if (status != 200) {
+                HttpAnswer answer = new HttpAnswer(endpoint, status, headers, in.readAllBytes());
+                if (rejected(answer, current)) {
+                    renew(current);
+                }
+                throw parseFailure(call, answer);
+            }
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (!line.isBlank()) {
+                    watchMessage(call, endpoint, key, recursive, json.readTree(line), sink);
+                }
+            }
+            return null;
+        });
+    }
+
+    private void watchMessage(HttpCall call, String endpoint, String key, boolean recursive, JsonNode message,
+            WatchSink sink) {
+        if (message.has("error")) {
+            // The stream ended with a gRPC error, such as "server stopped" when etcd shuts down.
+            JsonNode error = message.path("error");
+            throw EtcdErrors.forCode(new EtcdException.Details(0, error.path("http_code").asInt(0), 0,
+                    error.path("message").asString(""), "gRPC " + error.path("grpc_code").asInt(), key, false), endpoint);
+        }
+        JsonNode result = message.path("result");
+        JsonNode header = result.path("header");
+        if (result.path("canceled").asBoolean(false)) {
+            long compacted = number(result.path("compact_revision"));
+            if (compacted > 0) {
+                throw local(EtcdException.EVENT_INDEX_CLEARED, "The event in requested index is outdated and cleared",
+                        "compacted up to revision " + compacted, key, compacted);
+            }
+            throw EtcdErrors.forCode(new EtcdException.Details(0, 200, 0, "watch canceled",
+                    result.path("cancel_reason").asString(""), key, false), endpoint);
+        }
+        List<JsonNode> events = list(result, "events");
+        if (events.isEmpty()) {
+            if (!result.path("created").asBoolean(false)) {
+                sink.progress(number(header.path("revision")));
+            }
+            return;
+        }
+        for (JsonNode event : events) {
+            JsonNode kv = event.path("kv");
+            String changed = text(kv.path("key"));
+            long revision = number(kv.path("mod_revision"));
+            if (recursive && !changed.equals(key) && !changed.startsWith(V3Keys.dirPrefix(key))) {
+                sink.progress(revision);
+                continue;
+            }
+            sink.event(watchEvent(call, changed, kv, event, header));
+        }
+    }
+
+    /** A v3 event in v2's words: a put is {@code create} or {@code set}, a delete {@code delete}, or {@code expire}
+     * when the key's lease is gone. */
+    private EtcdResponse watchEvent(HttpCall call, String key, JsonNode kv, JsonNode event, JsonNode header) {
+        JsonNode prev = event.path("prev_kv");
+        EtcdNode prevNode = prev.isMissingNode() ? null : leaf(prev, Map.of());
+        long revision = number(kv.path("mod_revision"));
+        EtcdNode node;
+        String action;
+        if ("DELETE".equals(event.path("type").asString(""))) {
+            node = new EtcdNode(key, null, false, (prevNode != null) ? prevNode.createdIndex() : 0, revision, null,
+                    null, null);
+            action = (!prev.isMissingNode() && leaseGone(prev.path("lease").asString(""), call)) ? "expire" : "delete";
+        }
+        else {
+            node = leaf(kv, Map.of());
+            action = (node.createdIndex() == node.modifiedIndex()) ? "create" : "set";
+        }
+        return new EtcdResponse(action, node, prevNode, revision, 0, number(header.path("raft_term")),
+                hex(header.path("cluster_id")), 200);
+    }
+
+    /**
+     * Whether the key's lease no longer exists, as after its expiry: etcd's watch says only "DELETE". A key
+     * deleted by a caller keeps its lease (one per write here) until the lease's own time runs out.
+     */
+    private boolean leaseGone(String lease, HttpCall call) {
+        if (lease.isEmpty() || lease.equals("0")) {
+            return false;
+        }
+        JsonNode live = post("/v3/lease/timetolive", json.createObjectNode().put("ID", lease), true, null, call.key());
+        return number(live.path("TTL")) < 0;
+    }
+
+    @Override
+    public long nextIndex(String key, Duration timeout) {
+        JsonNode answer = post("/v3/kv/range", rangeRequest(key, null, true, false), true, timeout, key);
+        return number(answer.path("header").path("revision")) + 1;
+    }
+
     // ---------------------------------------------------------------- cluster
 
     @Override
@@ -642,6 +760,17 @@ public final class V3Protocol implements EtcdProtocol {
         if (rejected.equals(this.token)) {
             this.token = null;
         }
+    }
+
+    /** The exception for an answer that is not a success. */
+    private static EtcdException parseFailure(HttpCall call, HttpAnswer answer) {
+        try {
+            parse(call, answer);
+        }
+        catch (EtcdException ex) {
+            return ex;
+        }
+        return EtcdErrors.notAnEtcdAnswer(call, answer, "does not serve the v3 watch at /v3/watch", null);
     }
 
     private static JsonNode parse(HttpCall call, HttpAnswer answer) {

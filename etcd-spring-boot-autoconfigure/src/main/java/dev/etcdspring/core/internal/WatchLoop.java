@@ -1,0 +1,335 @@
+package dev.etcdspring.core.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import dev.etcdspring.core.EtcdException;
+import dev.etcdspring.core.EtcdKeyNotFoundException;
+import dev.etcdspring.core.EtcdNode;
+import dev.etcdspring.core.EtcdNotDirectoryException;
+import dev.etcdspring.core.EtcdResponse;
+import dev.etcdspring.core.EtcdWatch;
+import dev.etcdspring.core.ReadOptions;
+import dev.etcdspring.core.WatchOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * A watch's own thread: polls (v2) or streams (v3) from the next index, delivers each change to the listener once
+ * and in order, and resumes from the index after the last change delivered, whatever ended the request. When the
+ * server no longer holds the changes since that index, it reads the whole subtree and delivers it as one
+ * {@code resync}. Failures are retried with jittered exponential backoff, reported once per outage.
+ */
+public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
+
+    private static final Logger logger = LoggerFactory.getLogger(WatchLoop.class);
+
+    /** How long {@link #close()} waits for the thread to end. */
+    private static final long CLOSE_WAIT_MILLIS = 1000;
+
+    private final EtcdProtocol protocol;
+
+    private final String key;
+
+    private final boolean recursive;
+
+    private final Consumer<EtcdResponse> listener;
+
+    private final Consumer<Throwable> errorHandler;
+
+    private final Duration initialBackoff;
+
+    private final Duration maxBackoff;
+
+    private final Duration pollTimeout;
+
+    private final Consumer<EtcdWatch> onClose;
+
+    private final Thread thread;
+
+    private volatile boolean closed;
+
+    private volatile long nextIndex;
+
+    private volatile Closeable body;
+
+    /** The index the current request started from: nothing older may be delivered (loop thread only). */
+    private long pollStart;
+
+    /** Whether the current request delivered anything (loop thread only). */
+    private boolean delivered;
+
+    /** Failed attempts since the last success (loop thread only). */
+    private int failures;
+
+    /**
+     * Creates and starts a watch.
+     *
+     * @param protocol the protocol to watch through
+     * @param key the normalised key
+     * @param options the options
+     * @param listener receives the changes
+     * @param initialBackoff the first pause after a failure
+     * @param maxBackoff the longest pause
+     * @param pollTimeout how long one poll or stream lasts before it is asked again
+     * @param onClose told once when the watch is closed
+     */
+    public WatchLoop(EtcdProtocol protocol, String key, WatchOptions options, Consumer<EtcdResponse> listener,
+            Duration initialBackoff, Duration maxBackoff, Duration pollTimeout, Consumer<EtcdWatch> onClose) {
+        this.protocol = protocol;
+        this.key = key;
+        this.recursive = options.isRecursive();
+        this.listener = listener;
+        this.errorHandler = options.getErrorHandler();
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.pollTimeout = pollTimeout;
+        this.onClose = onClose;
+        this.nextIndex = options.getFromIndex();
+        if (this.nextIndex == 0) {
+            try {
+                // Read now, so that every change after watch() returns is delivered.
+                this.nextIndex = protocol.nextIndex(key, null);
+            }
+            catch (EtcdException ex) {
+                logger.warn("Watch of {} could not read where to start ({}); it starts from the state it finds "
+                        + "once etcd answers", key, ex.getMessage());
+                report(ex);
+            }
+        }
+        this.thread = new Thread(this, "etcd-watch " + key);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    @Override
+    public void run() {
+        BackOffExecution backOff = backOff();
+        while (!this.closed) {
+            this.delivered = false;
+            try {
+                if (this.nextIndex == 0) {
+                    this.nextIndex = this.protocol.nextIndex(this.key, null);
+                    this.delivered = true;
+                }
+                else {
+                    this.pollStart = this.nextIndex;
+                    this.protocol.watch(this.key, this.recursive, this.nextIndex, this, this.pollTimeout);
+                }
+                if (this.delivered) {
+                    recovered();
+                    backOff = backOff();
+                }
+                else {
+                    // A stream that ended without a word is not an error, but is not asked again at once either.
+                    pause(backOff);
+                }
+            }
+            catch (PollTimeout ex) {
+                // A quiet key: ask again from the same index.
+                recovered();
+            }
+            catch (RuntimeException ex) {
+                if (this.closed) {
+                    break;
+                }
+                if (ex instanceof EtcdException etcd && etcd.getErrorCode() == EtcdException.EVENT_INDEX_CLEARED) {
+                    if (resync()) {
+                        backOff = backOff();
+                        continue;
+                    }
+                }
+                else {
+                    failed(ex);
+                }
+                pause(backOff);
+            }
+            finally {
+                this.body = null;
+            }
+        }
+    }
+
+    /**
+     * The changes since {@link #nextIndex} are gone from the server's history: deliver the current state as one
+     * {@code resync} and continue after it.
+     */
+    private boolean resync() {
+        ReadOptions read = ReadOptions.defaults().recursive(this.recursive).sorted(true);
+        EtcdResponse current;
+        try {
+            current = this.protocol.get(this.key, read);
+        }
+        catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
+            current = new EtcdResponse("get", new EtcdNode(this.key, null, false, 0, 0, null, null, null), null,
+                    ex.getIndex(), 0, 0, null, ex.getHttpStatus());
+        }
+        catch (RuntimeException ex) {
+            failed(ex);
+            return false;
+        }
+        logger.info("Watch of {} missed changes from index {} that etcd no longer holds; delivering the state at {}",
+                this.key, this.nextIndex, current.etcdIndex());
+        deliver(new EtcdResponse("resync", current.node(), null, current.etcdIndex(), current.raftIndex(),
+                current.raftTerm(), current.clusterId(), current.httpStatus()));
+        this.nextIndex = current.etcdIndex() + 1;
+        recovered();
+        return true;
+    }
+
+    @Override
+    public void opened(Closeable body) {
+        this.body = body;
+        if (this.closed) {
+            closeQuietly(body);
+        }
+    }
+
+    @Override
+    public void event(EtcdResponse event) {
+        long index = event.node().modifiedIndex();
+        this.delivered = true;
+        if (this.closed || index < this.pollStart) {
+            return;
+        }
+        this.nextIndex = Math.max(this.nextIndex, index + 1);
+        if (!hidden(event.node().key())) {
+            deliver(new EtcdResponse(event.action(), event.node(), event.prevNode(), index, event.raftIndex(),
+                    event.raftTerm(), event.clusterId(), event.httpStatus()));
+        }
+    }
+
+    @Override
+    public void progress(long index) {
+        this.delivered = true;
+        this.nextIndex = Math.max(this.nextIndex, index + 1);
+    }
+
+    /** A key below the watched one with a {@code _} segment on the way, as v2 leaves out of live watches. */
+    private boolean hidden(String changed) {
+        String prefix = this.key.equals(EtcdKeys.ROOT) ? EtcdKeys.ROOT : this.key + "/";
+        if (!changed.startsWith(prefix)) {
+            return false;
+        }
+        for (String segment : changed.substring(prefix.length()).split("/")) {
+            if (segment.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void deliver(EtcdResponse event) {
+        if (this.closed) {
+            return;
+        }
+        try {
+            this.listener.accept(event);
+        }
+        catch (RuntimeException | Error ex) {
+            logger.error("The listener of the watch of {} failed on the {} of {} at {}; the watch goes on", this.key,
+                    event.action(), event.node().key(), event.etcdIndex(), ex);
+            report(ex);
+        }
+    }
+
+    private void failed(RuntimeException ex) {
+        this.failures++;
+        if (this.failures == 1) {
+            logger.warn("Watch of {} lost etcd ({}); retrying from index {}", this.key, ex.getMessage(),
+                    this.nextIndex);
+            report(ex);
+        }
+        else {
+            logger.debug("Watch of {} failed again ({} in a row)", this.key, this.failures, ex);
+        }
+    }
+
+    private void recovered() {
+        if (this.failures > 0) {
+            logger.info("Watch of {} is back after {} failed attempts, from index {}", this.key, this.failures,
+                    this.nextIndex);
+        }
+        this.failures = 0;
+    }
+
+    private void report(Throwable failure) {
+        if (this.errorHandler != null) {
+            try {
+                this.errorHandler.accept(failure);
+            }
+            catch (RuntimeException ex) {
+                logger.error("The error handler of the watch of {} failed", this.key, ex);
+            }
+        }
+    }
+
+    private BackOffExecution backOff() {
+        ExponentialBackOff backOff = new ExponentialBackOff(this.initialBackoff.toMillis(), 2.0);
+        backOff.setJitter(this.initialBackoff.toMillis() / 2);
+        backOff.setMaxInterval(this.maxBackoff.toMillis());
+        return backOff.start();
+    }
+
+    private void pause(BackOffExecution backOff) {
+        long millis = backOff.nextBackOff();
+        try {
+            Thread.sleep((millis == BackOffExecution.STOP) ? this.maxBackoff.toMillis() : millis);
+        }
+        catch (InterruptedException ex) {
+            // close() interrupts a pause; the loop checks whether it is closed.
+        }
+    }
+
+    @Override
+    public void close() {
+        if (this.closed) {
+            return;
+        }
+        this.closed = true;
+        Closeable current = this.body;
+        if (current != null) {
+            closeQuietly(current);
+        }
+        if (Thread.currentThread() != this.thread) {
+            this.thread.interrupt();
+            try {
+                this.thread.join(CLOSE_WAIT_MILLIS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        this.onClose.accept(this);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        }
+        catch (IOException | RuntimeException ex) {
+            logger.trace("Closing a watch's answer failed", ex);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !this.closed;
+    }
+
+    @Override
+    public long nextIndex() {
+        return this.nextIndex;
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdWatch[" + this.key + (this.recursive ? "/**" : "") + ", next index " + this.nextIndex
+                + (this.closed ? ", closed" : "") + "]";
+    }
+}
