@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import dev.etcdspring.core.internal.RequestAborter;
+
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.JettyClientHttpRequestFactory;
@@ -54,11 +56,80 @@ public final class EtcdRequestFactories {
         // No built-in handling of 401 (Jetty fails an etcd 401, which has no WWW-Authenticate challenge),
         // redirects or 100-continue: every answer goes back to the template as it came. Starting adds them.
         client.getProtocolHandlers().clear();
-        return new Pooled((timeout) -> {
+        JettyRequests requests = new JettyRequests();
+        client.getRequestListeners().addListener(requests);
+        return new JettyFactories((timeout) -> {
             JettyClientHttpRequestFactory factory = new JettyClientHttpRequestFactory(client);
             factory.setReadTimeout(timeout);
             return factory;
-        }, client::stop);
+        }, client::stop, requests);
+    }
+
+    /**
+     * The latest request of each tracked thread, seen when it is queued, which happens on the thread that sends it:
+     * closing the body of a long poll that has not answered yet does not end it in Jetty, aborting it does. A request
+     * a thread queues after it was aborted is aborted at once.
+     */
+    private static final class JettyRequests implements org.eclipse.jetty.client.Request.Listener, RequestAborter {
+
+        private record Tracked(org.eclipse.jetty.client.Request latest, boolean aborted) {
+        }
+
+        private final java.util.Map<Thread, Tracked> threads = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void onQueued(org.eclipse.jetty.client.Request request) {
+            Tracked tracked = this.threads.computeIfPresent(Thread.currentThread(),
+                    (thread, previous) -> new Tracked(request, previous.aborted()));
+            if (tracked != null && tracked.aborted()) {
+                request.abort(new java.nio.channels.AsynchronousCloseException());
+            }
+        }
+
+        @Override
+        public void track(Thread thread) {
+            this.threads.put(thread, new Tracked(null, false));
+        }
+
+        @Override
+        public void abort(Thread thread) {
+            Tracked previous = this.threads.computeIfPresent(thread, (t, tracked) -> new Tracked(tracked.latest(), true));
+            if (previous != null && previous.latest() != null) {
+                previous.latest().abort(new java.nio.channels.AsynchronousCloseException());
+            }
+        }
+
+        @Override
+        public void untrack(Thread thread) {
+            this.threads.remove(thread);
+        }
+    }
+
+    /** Jetty's factories: they own the client, and abort a tracked thread's request on demand. */
+    private static final class JettyFactories extends Pooled implements RequestAborter {
+
+        private final RequestAborter requests;
+
+        JettyFactories(Function<Duration, ClientHttpRequestFactory> factories, AutoCloseable client,
+                RequestAborter requests) {
+            super(factories, client);
+            this.requests = requests;
+        }
+
+        @Override
+        public void track(Thread thread) {
+            this.requests.track(thread);
+        }
+
+        @Override
+        public void abort(Thread thread) {
+            this.requests.abort(thread);
+        }
+
+        @Override
+        public void untrack(Thread thread) {
+            this.requests.untrack(thread);
+        }
     }
 
     /**
@@ -120,8 +191,16 @@ public final class EtcdRequestFactories {
     }
 
     /** Factories over a client that holds connections and threads: closing them releases both. */
-    private record Pooled(Function<Duration, ClientHttpRequestFactory> factories, AutoCloseable client)
-            implements Function<Duration, ClientHttpRequestFactory>, AutoCloseable {
+    private static class Pooled implements Function<Duration, ClientHttpRequestFactory>, AutoCloseable {
+
+        private final Function<Duration, ClientHttpRequestFactory> factories;
+
+        private final AutoCloseable client;
+
+        Pooled(Function<Duration, ClientHttpRequestFactory> factories, AutoCloseable client) {
+            this.factories = factories;
+            this.client = client;
+        }
 
         @Override
         public ClientHttpRequestFactory apply(Duration timeout) {

@@ -318,7 +318,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         OptionChecks.notNull(options, "options");
         OptionChecks.notNull(listener, "listener");
         WatchLoop watch = new WatchLoop(this.protocol, k, options, listener, this.watchBounds.initialBackoff(),
-                this.watchBounds.maxBackoff(), this.watchBounds.pollTimeout(), this.watches::remove);
+                this.watchBounds.maxBackoff(), this.watchBounds.pollTimeout(), this.watches::remove, this.transport);
         this.watches.add(watch);
         return watch;
     }

@@ -40,7 +40,7 @@ import org.springframework.web.client.RestClient;
  * <p>A timeout is a property of the HTTP client, so there is one {@link RestClient} per distinct timeout,
  * built from the caller's builder and a request factory made for that timeout.
  */
-public final class HttpTransport {
+public final class HttpTransport implements RequestAborter {
 
     private static final Logger logger = LoggerFactory.getLogger(HttpTransport.class);
 
@@ -229,6 +229,27 @@ public final class HttpTransport {
          * @throws java.io.IOException when reading fails
          */
         T handle(String endpoint, int status, HttpHeaders headers, java.io.InputStream body) throws java.io.IOException;
+    }
+
+    @Override
+    public void track(Thread thread) {
+        if (this.requestFactories instanceof RequestAborter aborter) {
+            aborter.track(thread);
+        }
+    }
+
+    @Override
+    public void abort(Thread thread) {
+        if (this.requestFactories instanceof RequestAborter aborter) {
+            aborter.abort(thread);
+        }
+    }
+
+    @Override
+    public void untrack(Thread thread) {
+        if (this.requestFactories instanceof RequestAborter aborter) {
+            aborter.untrack(thread);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.etcdspring.core.internal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 import dev.etcdspring.core.EtcdException;
@@ -50,6 +51,8 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private final Consumer<EtcdWatch> onClose;
 
+    private final RequestAborter aborter;
+
     private final Thread thread;
 
     private volatile boolean closed;
@@ -78,9 +81,11 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
      * @param maxBackoff the longest pause
      * @param pollTimeout how long one poll or stream lasts before it is asked again
      * @param onClose told once when the watch is closed
+     * @param aborter ends the watch thread's request when the watch closes
      */
     public WatchLoop(EtcdProtocol protocol, String key, WatchOptions options, Consumer<EtcdResponse> listener,
-            Duration initialBackoff, Duration maxBackoff, Duration pollTimeout, Consumer<EtcdWatch> onClose) {
+            Duration initialBackoff, Duration maxBackoff, Duration pollTimeout, Consumer<EtcdWatch> onClose,
+            RequestAborter aborter) {
         this.protocol = protocol;
         this.key = key;
         this.recursive = options.isRecursive();
@@ -90,6 +95,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
         this.maxBackoff = maxBackoff;
         this.pollTimeout = pollTimeout;
         this.onClose = onClose;
+        this.aborter = aborter;
         this.nextIndex = options.getFromIndex();
         if (this.nextIndex == 0) {
             try {
@@ -104,11 +110,21 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
         }
         this.thread = new Thread(this, "etcd-watch " + key);
         this.thread.setDaemon(true);
+        aborter.track(this.thread);
         this.thread.start();
     }
 
     @Override
     public void run() {
+        try {
+            loop();
+        }
+        finally {
+            this.aborter.untrack(this.thread);
+        }
+    }
+
+    private void loop() {
         BackOffExecution backOff = backOff();
         while (!this.closed) {
             this.delivered = false;
@@ -271,15 +287,21 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private BackOffExecution backOff() {
         ExponentialBackOff backOff = new ExponentialBackOff(this.initialBackoff.toMillis(), 2.0);
-        backOff.setJitter(this.initialBackoff.toMillis() / 2);
         backOff.setMaxInterval(this.maxBackoff.toMillis());
         return backOff.start();
     }
 
+    /**
+     * Waits between half and all of the next exponential interval: the jitter spreads watches that failed together,
+     * and the lower half keeps the request rate against a dead server bounded (Spring's own jitter grows with the
+     * multiplier and would let pauses fall back to the initial interval).
+     */
     private void pause(BackOffExecution backOff) {
-        long millis = backOff.nextBackOff();
+        long interval = backOff.nextBackOff();
+        interval = (interval == BackOffExecution.STOP) ? this.maxBackoff.toMillis() : interval;
+        long millis = interval / 2 + ThreadLocalRandom.current().nextLong(interval / 2 + 1);
         try {
-            Thread.sleep((millis == BackOffExecution.STOP) ? this.maxBackoff.toMillis() : millis);
+            Thread.sleep(millis);
         }
         catch (InterruptedException ex) {
             // close() interrupts a pause; the loop checks whether it is closed.
@@ -292,6 +314,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
             return;
         }
         this.closed = true;
+        this.aborter.abort(this.thread);
         Closeable current = this.body;
         if (current != null) {
             closeQuietly(current);
