@@ -105,6 +105,28 @@ class FailoverTest {
     }
 
     @Test
+    void aWatchMovesToAnotherMemberWhenItsMemberDies() {
+        List<EtcdProcess> followers = etcd.cluster().followers();
+        EtcdProcess first = followers.get(0);
+        EtcdProcess second = followers.get(1);
+        List<String> values = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (EtcdTemplate writer = template(etcd.endpoints().toArray(String[]::new)).build();
+                EtcdTemplate watching = template(first.clientUrl(), second.clientUrl())
+                    .watchBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build();
+                EtcdWatch watch = watching.watch("/fw", WatchOptions.defaults().recursive(true),
+                        (e) -> values.add(e.node().value()))) {
+            writer.set("/fw/k", "1");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> values.size() == 1);
+            first.kill();
+            writer.set("/fw/k", "2");
+            writer.set("/fw/k", "3");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> values.size() == 3);
+            assertThat(values).containsExactly("1", "2", "3");
+            assertThat(watching.currentEndpoint()).isEqualTo(second.clientUrl());
+        }
+    }
+
+    @Test
     void noEndpointReachableSaysTheWriteCertainlyWasNotApplied() {
         String a = "http://127.0.0.1:" + EtcdCluster.freePort();
         String b = "http://127.0.0.1:" + EtcdCluster.freePort();

@@ -201,6 +201,8 @@ public final class HttpTransport implements RequestAborter {
                     throw new PollTimeout(ex);
                 }
                 if (!neverSent(ex)) {
+                    // The next attempt starts at the next endpoint: this one may be the trouble.
+                    this.preferred.compareAndSet(index, (index + 1) % this.endpoints.size());
                     throw new EtcdTransportException(capitalize(call.describe()) + " failed at " + endpoint + " ("
                             + describe(ex) + ")", details(call, false), ex);
                 }
