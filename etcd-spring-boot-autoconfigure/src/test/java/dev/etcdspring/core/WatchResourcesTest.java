@@ -172,6 +172,8 @@ class WatchResourcesTest {
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(watch::isOpen);
                 int made = requests.get();
                 long elapsed = (System.nanoTime() - start) / 1_000_000;
+                org.slf4j.LoggerFactory.getLogger(WatchResourcesTest.class).info("{}: {} requests in {} ms to a dead "
+                        + "server, at most {} allowed", this.api, made, elapsed, attemptsWithin(elapsed, 100, 2000));
                 assertThat(made).as("%s requests in %s ms", made, elapsed)
                     .isBetween(3, attemptsWithin(elapsed, 100, 2000));
                 assertThat(errors).as("one report per outage, not per retry").hasSize(1);
