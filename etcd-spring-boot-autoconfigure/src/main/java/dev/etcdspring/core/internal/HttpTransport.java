@@ -162,9 +162,9 @@ public final class HttpTransport implements RequestAborter {
 
     /**
      * Sends a long-lived read (a watch) and hands the answer's body, as it arrives, to {@code handler}, which reads
-     * it until it ends or fails. A call that cannot connect goes to the next endpoint; any other failure is thrown,
-     * for the watch to retry from where it got to: a {@link PollTimeout} when the call outlived its timeout
-     * without a failure of the server's.
+     * it until it ends or fails. A call that fails before an answer goes to the next endpoint (or again to the only
+     * one); a failure while the answer is read is thrown, for the watch to resume from where it got to: a
+     * {@link PollTimeout} when the call outlived its timeout without a failure of the server's.
      *
      * @param call the call; its timeout bounds the whole exchange
      * @param handler reads the answer
@@ -179,16 +179,22 @@ public final class HttpTransport implements RequestAborter {
         int first = this.preferred.get();
         List<String> failures = new ArrayList<>();
         RuntimeException last = null;
-        for (int i = 0; i < this.endpoints.size(); i++) {
+        // As for reads: a kept-alive connection the server closed fails before any answer, and is worth a second
+        // try on a fresh one; a failure once the answer is being read is a broken watch, for the watch to resume.
+        int attempts = Math.max(2, this.endpoints.size());
+        for (int i = 0; i < attempts; i++) {
             if (this.closed) {
                 throw new IllegalStateException("this etcd client is closed");
             }
             int index = (first + i) % this.endpoints.size();
             String endpoint = this.endpoints.get(index);
+            boolean[] answered = new boolean[1];
             try {
-                T result = request(client, endpoint, call).exchange((req, response) -> handler.handle(endpoint,
-                        response.getStatusCode().value(), HttpHeaders.copyOf(response.getHeaders()),
-                        response.getBody()));
+                T result = request(client, endpoint, call).exchange((req, response) -> {
+                    answered[0] = true;
+                    return handler.handle(endpoint, response.getStatusCode().value(),
+                            HttpHeaders.copyOf(response.getHeaders()), response.getBody());
+                });
                 if (index != first) {
                     this.preferred.set(index);
                 }
@@ -200,12 +206,13 @@ public final class HttpTransport implements RequestAborter {
                 if (timedOut(ex)) {
                     throw new PollTimeout(ex);
                 }
-                if (!neverSent(ex)) {
+                if (answered[0]) {
                     // The next attempt starts at the next endpoint: this one may be the trouble.
                     this.preferred.compareAndSet(index, (index + 1) % this.endpoints.size());
-                    throw new EtcdTransportException(capitalize(call.describe()) + " failed at " + endpoint + " ("
+                    throw new EtcdTransportException(capitalize(call.describe()) + " broke at " + endpoint + " ("
                             + describe(ex) + ")", details(call, false), ex);
                 }
+                logger.debug("etcd endpoint {} failed {}; trying again", endpoint, call.describe(), ex);
             }
         }
         throw new EtcdTransportException("No etcd endpoint answered " + call.describe() + ": "
