@@ -197,6 +197,34 @@ class WatchTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(this.events::isEmpty);
     }
 
+    @Test
+    void watchRequestsAreNotObservedAsHttpClientRequests() {
+        List<String> observed = new CopyOnWriteArrayList<>();
+        io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
+        registry.observationConfig().observationHandler(
+                new io.micrometer.observation.ObservationHandler<io.micrometer.observation.Observation.Context>() {
+                    @Override
+                    public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+                        return context instanceof org.springframework.http.client.observation.ClientRequestObservationContext;
+                    }
+
+                    @Override
+                    public void onStart(io.micrometer.observation.Observation.Context context) {
+                        observed.add(((org.springframework.http.client.observation.ClientRequestObservationContext) context)
+                            .getCarrier().getURI().toString());
+                    }
+                });
+        try (EtcdTemplate observing = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .restClientBuilder(org.springframework.web.client.RestClient.builder().observationRegistry(registry))
+            .build(); EtcdWatch watch = observing.watch("/observed", WatchOptions.defaults(), this.events::add)) {
+            observing.set("/observed", "v");
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.events.size() == 1);
+            assertThat(observed).as("ordinary requests are observed").anyMatch((uri) -> uri.contains("observed")
+                    || uri.contains("/v3/kv/"));
+            assertThat(observed).noneMatch((uri) -> uri.contains("wait=true") || uri.contains("/v3/watch"));
+        }
+    }
+
     static long threads(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().equals(name) && t.isAlive()).count();
     }

@@ -18,6 +18,7 @@ import java.util.function.Function;
 
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdTransportException;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,8 @@ public final class HttpTransport implements RequestAborter {
     private final Duration defaultTimeout;
 
     private final Map<Duration, RestClient> clients = new ConcurrentHashMap<>();
+
+    private final Map<Duration, RestClient> streamClients = new ConcurrentHashMap<>();
 
     private final AtomicInteger preferred = new AtomicInteger();
 
@@ -175,7 +178,7 @@ public final class HttpTransport implements RequestAborter {
      */
     public <T> T stream(HttpCall call, StreamHandler<T> handler) {
         Duration timeout = (call.timeout() != null) ? call.timeout() : this.defaultTimeout;
-        RestClient client = clientFor(timeout);
+        RestClient client = this.streamClients.computeIfAbsent(timeout, this::newStreamClient);
         int first = this.preferred.get();
         List<String> failures = new ArrayList<>();
         RuntimeException last = null;
@@ -301,6 +304,17 @@ public final class HttpTransport implements RequestAborter {
 
     private RestClient newClient(Duration timeout) {
         return this.builder.clone().requestFactory(this.requestFactories.apply(timeout)).build();
+    }
+
+    /**
+     * A client for long-lived reads, without the caller's observation registry: a watch's long poll is not a slow
+     * request, and would only make minute-long HTTP client timers.
+     */
+    private RestClient newStreamClient(Duration timeout) {
+        return this.builder.clone()
+            .requestFactory(this.requestFactories.apply(timeout))
+            .observationRegistry(ObservationRegistry.NOOP)
+            .build();
     }
 
     private static EtcdException.Details details(HttpCall call, boolean outcomeUnknown) {
