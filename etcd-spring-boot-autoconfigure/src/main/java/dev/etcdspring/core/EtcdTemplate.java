@@ -597,32 +597,23 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
          * @return this builder
          */
         public Builder swapBackoff(Duration initial, Duration max) {
-            OptionChecks.positive(initial, "swap initial backoff");
-            OptionChecks.positive(max, "swap max backoff");
-            if (max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException(
-                        "swap max backoff (" + max + ") must not be below the initial backoff (" + initial + ")");
-            }
+            OptionChecks.backoff(initial, max, "swap");
             this.swapInitialBackoff = initial;
             this.swapMaxBackoff = max;
             return this;
         }
 
         /**
-         * The pauses of a watch between attempts after failures: the first is {@code initial} give or take half of
-         * it, each next one twice as long, never more than {@code max}; back to {@code initial} after a success.
+         * The pauses of a watch between attempts after failures: each is between half and all of an interval that
+         * starts at {@code initial}, doubles after each failure and stops growing at {@code max}; back to
+         * {@code initial} after a success.
          *
-         * @param initial the first pause; the default is 100 ms
-         * @param max the longest pause; the default is 10 s
+         * @param initial the first interval; the default is 100 ms
+         * @param max the longest interval; the default is 10 s
          * @return this builder
          */
         public Builder watchBackoff(Duration initial, Duration max) {
-            OptionChecks.positive(initial, "watch initial backoff");
-            OptionChecks.positive(max, "watch max backoff");
-            if (max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException(
-                        "watch max backoff (" + max + ") must not be below the initial backoff (" + initial + ")");
-            }
+            OptionChecks.backoff(initial, max, "watch");
             this.watchInitialBackoff = initial;
             this.watchMaxBackoff = max;
             return this;

@@ -17,6 +17,15 @@ final class OptionChecks {
         return value;
     }
 
+    static void backoff(Duration initial, Duration max, String what) {
+        positive(initial, what + " initial backoff");
+        positive(max, what + " max backoff");
+        if (max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException(
+                    what + " max backoff (" + max + ") must not be below the initial backoff (" + initial + ")");
+        }
+    }
+
     static Duration positive(Duration value, String name) {
         notNull(value, name);
         if (value.isNegative() || value.isZero()) {

@@ -110,7 +110,9 @@ class FailoverTest {
         EtcdProcess first = followers.get(0);
         EtcdProcess second = followers.get(1);
         List<String> values = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (EtcdTemplate writer = template(etcd.endpoints().toArray(String[]::new)).build();
+        // The writer does not use the member that dies: a write racing the kill has an unknown outcome, another test.
+        List<String> survivors = etcd.endpoints().stream().filter((url) -> !url.equals(first.clientUrl())).toList();
+        try (EtcdTemplate writer = template(survivors.toArray(String[]::new)).build();
                 EtcdTemplate watching = template(first.clientUrl(), second.clientUrl())
                     .watchBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build();
                 EtcdWatch watch = watching.watch("/fw", WatchOptions.defaults().recursive(true),

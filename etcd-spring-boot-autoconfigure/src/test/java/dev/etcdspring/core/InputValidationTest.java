@@ -152,6 +152,18 @@ class InputValidationTest {
             .withMessageContaining("timeout");
         assertThatIllegalArgumentException().isThrownBy(() -> EtcdTemplate.builder().swapMaxAttempts(0))
             .withMessageContaining("swapMaxAttempts");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> EtcdTemplate.builder().watchBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+            .withMessageContaining("watch max backoff");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> EtcdTemplate.builder().swapBackoff(Duration.ZERO, Duration.ofSeconds(1)))
+            .withMessageContaining("swap initial backoff");
+        assertThatIllegalArgumentException().isThrownBy(() -> WatchOptions.defaults().fromIndex(0))
+            .withMessageContaining("fromIndex");
+        assertThatIllegalArgumentException().isThrownBy(() -> this.etcdTemplate.watch("a//b", WatchOptions.defaults(), (e) -> { }))
+            .withMessageContaining("a//b");
+        assertThatIllegalArgumentException().isThrownBy(() -> this.etcdTemplate.watch("k", WatchOptions.defaults(), null))
+            .withMessageContaining("listener");
         assertThat(EtcdTemplate.builder().endpoints("http://h:1/").build().endpoints()).containsExactly("http://h:1");
     }
 

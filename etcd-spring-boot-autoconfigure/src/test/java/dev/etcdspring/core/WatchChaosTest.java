@@ -19,8 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A recursive watch while writers write and the etcd process is killed (SIGKILL) and restarted ten times: the
- * watch sees every acknowledged write, in order, none twice, and nothing that certainly failed; a write whose
- * outcome was unknown is seen at most once.
+ * watch sees every change in index order, none twice; every acknowledged write, in the order it was made; nothing
+ * that certainly failed; and a write whose outcome was unknown at most once, wherever etcd put it.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(EtcdApi.class)
@@ -108,7 +108,11 @@ class WatchChaosTest {
                 .filter((e) -> e.node().key().equals("/chaos/writer" + entry.getKey()))
                 .map((e) -> Integer.parseInt(e.node().value()))
                 .toList();
-            assertThat(seen).as("writer %s: in order, none twice", entry.getKey()).isSorted().doesNotHaveDuplicates();
+            assertThat(seen).as("writer %s: none twice", entry.getKey()).doesNotHaveDuplicates();
+            // Acknowledged writes were made one after another, so etcd ordered them so; a write of unknown outcome
+            // may land after later ones (the server went on with it after the client gave up), and is seen there.
+            assertThat(seen.stream().filter(log.acknowledged::contains).toList())
+                .as("writer %s: acknowledged writes in order", entry.getKey()).isSorted();
             assertThat(seen).as("writer %s: every acknowledged write", entry.getKey())
                 .containsAll(log.acknowledged);
             assertThat(seen).as("writer %s: nothing refused", entry.getKey()).doesNotContainAnyElementsOf(log.refused);
