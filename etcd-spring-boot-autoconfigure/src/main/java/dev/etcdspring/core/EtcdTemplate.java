@@ -36,7 +36,7 @@ import org.springframework.web.client.RestClient;
  * <pre>{@code
  * EtcdTemplate etcd = EtcdTemplate.builder()
  *         .endpoints("http://127.0.0.1:2379")
- *         .api(EtcdApi.V2)
+ *         .api(EtcdApi.V3)                      // the default; EtcdApi.V2 for the v2 keys API
  *         .timeout(Duration.ofSeconds(5))
  *         .build();
  * etcd.set("/cats/mittens", "black n white");
