@@ -1,0 +1,106 @@
+package dev.etcdspring.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdOperations;
+import dev.etcdspring.core.EtcdTemplate;
+import dev.etcdspring.test.EtcdClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The auto-configured {@link EtcdTemplate}, against a real etcd.
+ */
+class EtcdAutoConfigurationTest {
+
+    @RegisterExtension
+    static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(EtcdAutoConfiguration.class))
+        .withPropertyValues("etcd.endpoints=" + etcd.endpoint());
+
+    @Test
+    void aTemplateFromPropertiesSpeaksV3ByDefault() {
+        this.runner.run((context) -> {
+            EtcdTemplate etcdTemplate = context.getBean(EtcdTemplate.class);
+            assertThat(etcdTemplate.api()).isEqualTo(EtcdApi.V3);
+            assertThat(etcdTemplate.endpoints()).containsExactly(etcd.endpoint());
+            etcdTemplate.set("/auto/k", "v");
+            assertThat(context.getBean(EtcdOperations.class).get("/auto/k")).isEqualTo("v");
+        });
+    }
+
+    @Test
+    void propertiesChooseTheApiAndEndpoints() {
+        this.runner.withPropertyValues("etcd.api=v2", "etcd.endpoints=http://127.0.0.1:1," + etcd.endpoint())
+            .run((context) -> {
+                EtcdTemplate etcdTemplate = context.getBean(EtcdTemplate.class);
+                assertThat(etcdTemplate.api()).isEqualTo(EtcdApi.V2);
+                assertThat(etcdTemplate.endpoints()).containsExactly("http://127.0.0.1:1", etcd.endpoint());
+                etcdTemplate.set("/auto/v2", "yes");
+                assertThat(etcdTemplate.get("/auto/v2")).isEqualTo("yes");
+            });
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesItsOwnOperations() {
+        this.runner.withUserConfiguration(OwnTemplate.class).run((context) -> {
+            assertThat(context).hasSingleBean(EtcdOperations.class);
+            assertThat(context.getBean(EtcdOperations.class)).isSameAs(context.getBean("myEtcd"));
+        });
+    }
+
+    @Test
+    void connectionDetailsReplaceTheProperties() {
+        this.runner.withPropertyValues("etcd.endpoints=http://127.0.0.1:1")
+            .withBean(EtcdConnectionDetails.class, () -> () -> List.of(etcd.endpoint()))
+            .run((context) -> {
+                EtcdTemplate etcdTemplate = context.getBean(EtcdTemplate.class);
+                assertThat(etcdTemplate.endpoints()).containsExactly(etcd.endpoint());
+                assertThat(etcdTemplate.version().server()).startsWith("3.");
+            });
+    }
+
+    @Test
+    void theApplicationsRestClientCustomizersApply() {
+        AtomicInteger intercepted = new AtomicInteger();
+        this.runner.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class))
+            .withBean(RestClientCustomizer.class, () -> (builder) -> builder.requestInterceptor((request, body, execution) -> {
+                intercepted.incrementAndGet();
+                return execution.execute(request, body);
+            }))
+            .run((context) -> {
+                context.getBean(EtcdTemplate.class).set("/auto/customized", "v");
+                assertThat(intercepted).hasValue(1);
+            });
+    }
+
+    @Test
+    void theTemplateIsClosedWithTheContext() {
+        EtcdTemplate[] template = new EtcdTemplate[1];
+        this.runner.run((context) -> template[0] = context.getBean(EtcdTemplate.class));
+        org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(() -> template[0].get("/k"))
+            .withMessageContaining("closed");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnTemplate {
+
+        @Bean
+        EtcdOperations myEtcd() {
+            return EtcdTemplate.builder().endpoints(etcd.endpoint()).build();
+        }
+    }
+}
