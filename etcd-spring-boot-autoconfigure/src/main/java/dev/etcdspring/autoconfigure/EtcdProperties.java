@@ -49,6 +49,8 @@ public class EtcdProperties {
 
     private final Watch watch = new Watch();
 
+    private final Health health = new Health();
+
     public List<String> getEndpoints() {
         return this.endpoints;
     }
@@ -103,6 +105,29 @@ public class EtcdProperties {
 
     public Watch getWatch() {
         return this.watch;
+    }
+
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /**
+     * The {@code etcd} health contributor.
+     */
+    public static class Health {
+
+        /**
+         * Longest time the health check may take: it reports DOWN when etcd has not answered by then.
+         */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
     }
 
     /**

@@ -237,6 +237,16 @@ public interface EtcdOperations {
     EtcdWatch watch(String key, WatchOptions options, Consumer<EtcdResponse> listener);
 
     /**
+     * Checks the etcd member the template talks to: its own {@code /health} must say {@code true}, and a
+     * linearizable read must work (which needs a leader and a quorum). Never throws for etcd's troubles: they are
+     * reported as unhealthy with the reason.
+     *
+     * @param timeout how long each of the check's requests may take; positive
+     * @return what the check found
+     */
+    EtcdHealth health(java.time.Duration timeout);
+
+    /**
      * Reads the version of the etcd member answering.
      *
      * @return the server and cluster versions

@@ -2,6 +2,7 @@ package dev.etcdspring.core;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,11 +19,14 @@ import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrors;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
+import dev.etcdspring.core.internal.HttpAnswer;
+import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.WatchLoop;
 import dev.etcdspring.core.v2.V2Protocol;
 import dev.etcdspring.core.v3.V3Protocol;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -47,6 +51,9 @@ import org.springframework.web.client.RestClient;
  * and the error translation live behind it.
  */
 public class EtcdTemplate implements EtcdOperations, AutoCloseable {
+
+    /** The key the health check reads: hidden on v2, and harmless to read wherever it exists. */
+    private static final String HEALTH_PROBE_KEY = "/_etcd-spring-boot-health";
 
     private final EtcdProtocol protocol;
 
@@ -321,6 +328,29 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 this.watchBounds.maxBackoff(), this.watchBounds.pollTimeout(), this.watches::remove, this.transport);
         this.watches.add(watch);
         return watch;
+    }
+
+    @Override
+    public EtcdHealth health(Duration timeout) {
+        OptionChecks.positive(timeout, "timeout");
+        String endpoint = currentEndpoint();
+        try {
+            HttpAnswer answer = this.transport.execute(HttpCall.of(HttpMethod.GET, "/health", true, timeout, null));
+            endpoint = answer.endpoint();
+            String body = new String(answer.body(), StandardCharsets.UTF_8).replace(" ", "");
+            if (!answer.isSuccess() || !body.contains("\"health\":\"true\"")) {
+                return new EtcdHealth(false, endpoint, api(), null, 0,
+                        "etcd at " + endpoint + " says it is not healthy: HTTP " + answer.status() + " "
+                                + answer.bodySnippet());
+            }
+            // A linearizable read of a key nobody needs to have: it works only with a leader and a quorum.
+            long index = this.protocol.nextIndex(HEALTH_PROBE_KEY, timeout) - 1;
+            EtcdVersion version = this.protocol.version(timeout);
+            return new EtcdHealth(true, endpoint, api(), version.server(), index, null);
+        }
+        catch (EtcdException ex) {
+            return new EtcdHealth(false, endpoint, api(), null, 0, ex.getMessage());
+        }
     }
 
     @Override

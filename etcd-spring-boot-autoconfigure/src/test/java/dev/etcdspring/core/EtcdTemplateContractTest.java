@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.etcdspring.test.EtcdCluster;
 import dev.etcdspring.test.EtcdClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -394,6 +395,23 @@ class EtcdTemplateContractTest {
         EtcdResponse response = this.etcdTemplate.set("t", "v", WriteOptions.defaults().timeout(Duration.ofSeconds(3)));
         assertThat(response.node().value()).isEqualTo("v");
         assertThat(this.etcdTemplate.get("t", ReadOptions.defaults().timeout(Duration.ofMillis(2500)))).isEqualTo("v");
+    }
+
+    @Test
+    void healthOfAMemberAndOfNone() {
+        EtcdHealth health = this.etcdTemplate.health(Duration.ofSeconds(2));
+        assertThat(health.healthy()).isTrue();
+        assertThat(health.endpoint()).isEqualTo(etcd.endpoint());
+        assertThat(health.api()).isEqualTo(this.api);
+        assertThat(health.serverVersion()).startsWith("3.");
+        assertThat(health.index()).isPositive();
+        assertThat(health.reason()).isNull();
+        try (EtcdTemplate nowhere = EtcdTemplate.builder().endpoints("http://127.0.0.1:" + EtcdCluster.freePort())
+            .api(this.api).build()) {
+            EtcdHealth down = nowhere.health(Duration.ofSeconds(1));
+            assertThat(down.healthy()).isFalse();
+            assertThat(down.reason()).contains("ConnectException");
+        }
     }
 
     @Test

@@ -1,0 +1,74 @@
+package dev.etcdspring.autoconfigure;
+
+import java.time.Duration;
+
+import dev.etcdspring.test.EtcdClusterExtension;
+import dev.etcdspring.test.FaultyEndpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * The {@code etcd} health contributor against a real etcd, one per test: UP with details, DOWN once the etcd process
+ * is killed, DOWN within its timeout when etcd hangs, and off when disabled.
+ */
+class EtcdHealthContributorTest {
+
+    @RegisterExtension
+    final EtcdClusterExtension etcd = EtcdClusterExtension.single();
+
+    private ApplicationContextRunner runner(String endpoints) {
+        return new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EtcdAutoConfiguration.class,
+                    EtcdHealthContributorAutoConfiguration.class))
+            .withPropertyValues("etcd.endpoints=" + endpoints, "etcd.health.timeout=1s");
+    }
+
+    @Test
+    void upWithDetailsThenDownOnceEtcdIsKilled() {
+        runner(this.etcd.endpoint()).run((context) -> {
+            EtcdHealthIndicator indicator = context.getBean("etcdHealthContributor", EtcdHealthIndicator.class);
+            Health up = indicator.health(true);
+            assertThat(up.getStatus()).isEqualTo(Status.UP);
+            assertThat(up.getDetails()).containsEntry("endpoint", this.etcd.endpoint())
+                .containsKeys("version", "index", "api");
+            this.etcd.cluster().member(0).kill();
+            Health down = indicator.health(true);
+            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(down.getDetails()).containsKey("error");
+        });
+    }
+
+    @Test
+    void downWithinItsTimeoutWhenEtcdHangs() {
+        try (FaultyEndpoint hanging = FaultyEndpoint.stalling()) {
+            runner(hanging.url()).run((context) -> {
+                EtcdHealthIndicator indicator = context.getBean(EtcdHealthIndicator.class);
+                Health down = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> indicator.health(true));
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails()).containsEntry("error", "etcd did not answer within PT1S");
+            });
+        }
+    }
+
+    @Test
+    void offWhenDisabled() {
+        runner(this.etcd.endpoint()).withPropertyValues("management.health.etcd.enabled=false")
+            .run((context) -> assertThat(context).doesNotHaveBean(EtcdHealthIndicator.class));
+    }
+
+    @Test
+    void backsOffForTheApplicationsOwnContributor() {
+        runner(this.etcd.endpoint())
+            .withBean("etcdHealthContributor", org.springframework.boot.health.contributor.HealthIndicator.class,
+                    () -> () -> Health.up().build())
+            .run((context) -> assertThat(context).doesNotHaveBean(EtcdHealthIndicator.class));
+    }
+}
