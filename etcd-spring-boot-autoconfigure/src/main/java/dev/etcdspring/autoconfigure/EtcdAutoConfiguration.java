@@ -31,19 +31,30 @@ public final class EtcdAutoConfiguration {
     @ConditionalOnMissingBean(EtcdOperations.class)
     EtcdTemplate etcdTemplate(EtcdProperties properties, EtcdConnectionDetails connectionDetails,
             ObjectProvider<RestClient.Builder> restClientBuilder) {
-        EtcdTemplate.Builder builder = EtcdTemplate.builder()
-            .endpoints(connectionDetails.getEndpoints())
-            .api(properties.getApi())
-            .timeout(properties.getTimeout())
-            .connectTimeout(properties.getConnectTimeout())
-            .swapMaxAttempts(properties.getSwap().getMaxAttempts())
-            .swapTimeout(properties.getSwap().getTimeout())
-            .watchBackoff(properties.getWatch().getInitialBackoff(), properties.getWatch().getMaxBackoff());
+        EtcdTemplate.Builder builder = EtcdTemplate.builder();
+        // Each setting is checked by the builder; a refusal names the property it came from.
+        set("etcd.endpoints", connectionDetails.getEndpoints(), builder::endpoints);
+        set("etcd.api", properties.getApi(), builder::api);
+        set("etcd.timeout", properties.getTimeout(), builder::timeout);
+        set("etcd.connect-timeout", properties.getConnectTimeout(), builder::connectTimeout);
+        set("etcd.swap.max-attempts", properties.getSwap().getMaxAttempts(), builder::swapMaxAttempts);
+        set("etcd.swap.timeout", properties.getSwap().getTimeout(), builder::swapTimeout);
+        set("etcd.watch.initial-backoff", properties.getWatch().getInitialBackoff(),
+                (initial) -> builder.watchBackoff(initial, properties.getWatch().getMaxBackoff()));
         if (connectionDetails.getUsername() != null) {
-            builder.credentials(connectionDetails.getUsername(),
-                    (connectionDetails.getPassword() != null) ? connectionDetails.getPassword() : "");
+            String password = (connectionDetails.getPassword() != null) ? connectionDetails.getPassword() : "";
+            set("etcd.username", connectionDetails.getUsername(), (user) -> builder.credentials(user, password));
         }
         restClientBuilder.ifAvailable(builder::restClientBuilder);
         return builder.build();
+    }
+
+    private static <T> void set(String property, T value, java.util.function.Consumer<T> setter) {
+        try {
+            setter.accept(value);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidEtcdPropertyException(property, value, ex);
+        }
     }
 }

@@ -95,6 +95,35 @@ class EtcdAutoConfigurationTest {
             .withMessageContaining("closed");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "etcd.endpoints=localhost:2379 | etcd.endpoints | localhost:2379",
+            "etcd.endpoints=ftp://h:1 | etcd.endpoints | ftp://h:1",
+            "etcd.timeout=-5s | etcd.timeout | PT-5S",
+            "etcd.connect-timeout=0s | etcd.connect-timeout | PT0S",
+            "etcd.swap.max-attempts=0 | etcd.swap.max-attempts | 0",
+            "etcd.watch.initial-backoff=1m | etcd.watch.initial-backoff | PT1M" })
+    void badValuesFailAtStartUpNamingTheProperty(String setting, String property, String shown) {
+        this.runner.withPropertyValues(setting).run((context) -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            org.springframework.boot.diagnostics.FailureAnalysis analysis = new InvalidEtcdPropertyFailureAnalyzer()
+                .analyze(failure);
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("'" + property + "'", shown);
+            assertThat(analysis.getAction()).contains(property);
+        });
+    }
+
+    @Test
+    void anUnknownApiFailsBindingNamingTheProperty() {
+        this.runner.withPropertyValues("etcd.api=v4").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("v4");
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("etcd.api");
+        });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnTemplate {
 
