@@ -105,11 +105,8 @@ public final class V3Protocol implements EtcdProtocol {
         }
         // Otherwise one read-only transaction sees the key, what lies below it and its ancestors in one state.
         List<String> ancestors = V3Keys.ancestors(key);
-        ArrayNode reads = json.createArrayNode();
-        reads.add(op("request_range", rangeRequest(key, null, false, serializable)));
-        reads.add(op("request_range", rangeRequest(prefix, V3Keys.prefixEnd(prefix), false, serializable)));
-        ancestors.forEach((ancestor) -> reads.add(op("request_range", rangeRequest(ancestor, null, true, serializable))));
-        JsonNode answer = txn(json.createArrayNode(), reads, json.createArrayNode(), true, timeout, key);
+        JsonNode answer = txn(json.createArrayNode(), surroundings(key, ancestors, true, serializable),
+                json.createArrayNode(), true, timeout, key);
         JsonNode responses = answer.path("responses");
         List<JsonNode> exact = list(responses.path(0).path("response_range"), "kvs");
         if (!exact.isEmpty()) {
@@ -120,12 +117,22 @@ public final class V3Protocol implements EtcdProtocol {
             return response("get", directory(key, below, options, false, leases(below, timeout)), null, answer);
         }
         long revision = number(answer.path("header").path("revision"));
-        for (int i = 0; i < ancestors.size(); i++) {
-            if (number(responses.path(2 + i).path("response_range").path("count")) > 0) {
-                throw local(EtcdException.NOT_DIRECTORY, "Not a directory", ancestors.get(i), key, revision);
-            }
-        }
-        throw local(EtcdException.KEY_NOT_FOUND, "Key not found", key, key, revision);
+        EtcdException blocked = blockedPath(key, ancestors, responses, 2, revision);
+        throw (blocked != null) ? blocked : local(EtcdException.KEY_NOT_FOUND, "Key not found", key, key, revision);
+    }
+
+    /**
+     * The reads that say what a key is: the key itself, what lies below it (listed, or only counted), and how many
+     * keys each ancestor is, in that order in a transaction's responses.
+     */
+    private static ArrayNode surroundings(String key, List<String> ancestors, boolean listBelow,
+            boolean serializable) {
+        String prefix = V3Keys.dirPrefix(key);
+        ArrayNode reads = json.createArrayNode();
+        reads.add(op("request_range", rangeRequest(key, null, false, serializable)));
+        reads.add(op("request_range", rangeRequest(prefix, V3Keys.prefixEnd(prefix), !listBelow, serializable)));
+        ancestors.forEach((ancestor) -> reads.add(op("request_range", rangeRequest(ancestor, null, true, serializable))));
+        return reads;
     }
 
     private static ObjectNode rangeRequest(String key, String rangeEnd, boolean countOnly, boolean serializable) {
@@ -278,11 +285,7 @@ public final class V3Protocol implements EtcdProtocol {
         if (lease != null) {
             put.put("lease", lease.id());
         }
-        ArrayNode failure = json.createArrayNode();
-        failure.add(op("request_range", rangeRequest(key, null, false, false)));
-        failure.add(op("request_range", rangeRequest(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)),
-                true, false)));
-        ancestors.forEach((ancestor) -> failure.add(op("request_range", rangeRequest(ancestor, null, true, false))));
+        ArrayNode failure = surroundings(key, ancestors, false, false);
         JsonNode answer = write(compare, json.createArrayNode().add(op("request_put", put)), failure, lease, timeout,
                 key);
         long revision = number(answer.path("header").path("revision"));
@@ -429,11 +432,7 @@ public final class V3Protocol implements EtcdProtocol {
         }
         ObjectNode delete = json.createObjectNode().put("key", V3Keys.base64(key)).put("prev_kv", true);
         List<String> ancestors = V3Keys.ancestors(key);
-        ArrayNode failure = json.createArrayNode();
-        failure.add(op("request_range", rangeRequest(key, null, false, false)));
-        failure.add(op("request_range", rangeRequest(V3Keys.dirPrefix(key), V3Keys.prefixEnd(V3Keys.dirPrefix(key)),
-                true, false)));
-        ancestors.forEach((ancestor) -> failure.add(op("request_range", rangeRequest(ancestor, null, true, false))));
+        ArrayNode failure = surroundings(key, ancestors, false, false);
         JsonNode answer = write(compare, json.createArrayNode().add(op("request_delete_range", delete)), failure, null,
                 timeout, key);
         long revision = number(answer.path("header").path("revision"));
