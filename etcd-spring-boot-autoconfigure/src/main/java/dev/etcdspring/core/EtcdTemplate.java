@@ -22,6 +22,7 @@ import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.WatchLoop;
 import dev.etcdspring.core.v2.V2Protocol;
 import dev.etcdspring.core.v3.V3Protocol;
@@ -345,7 +346,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             }
             // A linearizable read of a key nobody needs to have: it works only with a leader and a quorum.
             long index = this.protocol.nextIndex(HEALTH_PROBE_KEY, timeout) - 1;
-            EtcdVersion version = this.protocol.version(timeout);
+            EtcdVersion version = ServerVersion.read(this.transport, timeout);
             return new EtcdHealth(true, endpoint, api(), version.server(), index, null);
         }
         catch (EtcdException ex) {
@@ -355,7 +356,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdVersion version() {
-        return this.protocol.version(null);
+        return ServerVersion.read(this.transport, null);
     }
 
     @Override

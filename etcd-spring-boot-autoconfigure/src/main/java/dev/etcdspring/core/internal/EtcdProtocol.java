@@ -6,7 +6,6 @@ import java.util.List;
 import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdMember;
 import dev.etcdspring.core.EtcdResponse;
-import dev.etcdspring.core.EtcdVersion;
 import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
 
@@ -98,14 +97,6 @@ public interface EtcdProtocol {
      * @return the index to watch from to see every change after this moment
      */
     long nextIndex(String key, Duration timeout);
-
-    /**
-     * Reads the version of the member answering.
-     *
-     * @param timeout the timeout, or {@code null}
-     * @return the versions
-     */
-    EtcdVersion version(Duration timeout);
 
     /**
      * Lists the cluster's members.

@@ -19,10 +19,6 @@ final class V2Json {
             Long ttl, String expiration) {
     }
 
-    /** {@code GET /version}. */
-    record Version(String etcdserver, String etcdcluster) {
-    }
-
     /** {@code GET /v2/members}. */
     record Members(List<Member> members) {
     }

@@ -21,7 +21,6 @@ import dev.etcdspring.core.EtcdNode;
 import dev.etcdspring.core.EtcdNotDirectoryException;
 import dev.etcdspring.core.EtcdSwapExhaustedException;
 import dev.etcdspring.core.EtcdResponse;
-import dev.etcdspring.core.EtcdVersion;
 import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
 import dev.etcdspring.core.internal.EtcdCredentials;
@@ -256,13 +255,6 @@ public final class V2Protocol implements EtcdProtocol {
         catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
             return ex.getIndex() + 1;
         }
-    }
-
-    @Override
-    public EtcdVersion version(Duration timeout) {
-        HttpCall call = HttpCall.of(HttpMethod.GET, "/version", true, timeout, null);
-        V2Json.Version version = read(call, V2Json.Version.class);
-        return new EtcdVersion(version.etcdserver(), version.etcdcluster());
     }
 
     @Override

@@ -15,7 +15,6 @@ import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdMember;
 import dev.etcdspring.core.EtcdNode;
 import dev.etcdspring.core.EtcdResponse;
-import dev.etcdspring.core.EtcdVersion;
 import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
 import dev.etcdspring.core.internal.EtcdCredentials;
@@ -680,13 +679,6 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     // ---------------------------------------------------------------- cluster
-
-    @Override
-    public EtcdVersion version(Duration timeout) {
-        HttpCall call = HttpCall.of(HttpMethod.GET, "/version", true, timeout, null);
-        JsonNode version = parse(call, execute(call));
-        return new EtcdVersion(version.path("etcdserver").asString(null), version.path("etcdcluster").asString(null));
-    }
 
     @Override
     public List<EtcdMember> members(Duration timeout) {
