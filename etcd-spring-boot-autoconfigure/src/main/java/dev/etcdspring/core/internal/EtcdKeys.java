@@ -61,17 +61,6 @@ public final class EtcdKeys {
     }
 
     /**
-     * The parent directory of a normalised key.
-     *
-     * @param key a normalised key other than the root
-     * @return the parent, {@code "/"} for a top-level key
-     */
-    public static String parent(String key) {
-        int slash = key.lastIndexOf('/');
-        return (slash <= 0) ? ROOT : key.substring(0, slash);
-    }
-
-    /**
      * The child of a normalised directory.
      *
      * @param dir a normalised directory

@@ -49,17 +49,6 @@ public record HttpCall(HttpMethod method, String pathAndQuery, byte[] body, Medi
     }
 
     /**
-     * The same call with another timeout.
-     *
-     * @param timeout the timeout, or {@code null} for the default
-     * @return the call
-     */
-    public HttpCall withTimeout(Duration timeout) {
-        return new HttpCall(this.method, this.pathAndQuery, this.body, this.contentType, this.idempotent, timeout,
-                this.key, this.authorization);
-    }
-
-    /**
      * A request without a body.
      *
      * @param method the HTTP method
