@@ -22,6 +22,7 @@ import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.Pauses;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.WatchLoop;
 import dev.etcdspring.core.v2.V2Protocol;
@@ -275,7 +276,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                     || System.nanoTime() + pause * 1_000_000 > deadline) {
                 break;
             }
-            sleep(pause, k);
+            Pauses.sleep(pause, k, "swap of '" + k + "' was interrupted; the key was not changed by it");
         }
         throw new EtcdSwapExhaustedException("swap of '" + k + "' gave up after " + attempts
                 + " attempts: the key changed between each read and its compare-and-set (bounds: "
@@ -283,17 +284,6 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 new EtcdException.Details(EtcdException.COMPARE_FAILED, lastFailure.getHttpStatus(),
                         lastFailure.getIndex(), lastFailure.getEtcdMessage(), lastFailure.getEtcdCause(), k, false),
                 attempts, lastFailure);
-    }
-
-    private static void sleep(long millis, String key) {
-        try {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new EtcdException("swap of '" + key + "' was interrupted; the key was not changed by it",
-                    new EtcdException.Details(0, 0, 0, null, null, key, false), ex);
-        }
     }
 
     @Override

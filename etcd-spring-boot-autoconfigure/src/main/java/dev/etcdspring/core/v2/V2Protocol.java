@@ -30,6 +30,7 @@ import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.Pauses;
 import dev.etcdspring.core.internal.WatchSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -155,14 +156,8 @@ public final class V2Protocol implements EtcdProtocol {
 
     /** A short random pause between rounds, growing with them, so that contending clients spread out. */
     private static void pause(String key, int round) {
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.min(50, 2L * round) + 1));
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new EtcdException("the compare of '" + key + "' with the empty value was interrupted; nothing was written",
-                    new EtcdException.Details(0, 0, 0, null, null, key, false), ex);
-        }
+        Pauses.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.min(50, 2L * round) + 1), key,
+                "the compare of '" + key + "' with the empty value was interrupted; nothing was written");
     }
 
     private static EtcdException compareFailed(String key, String cause, EtcdResponse current) {

@@ -24,6 +24,7 @@ import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.Pauses;
 import dev.etcdspring.core.internal.WatchSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -408,13 +409,12 @@ public final class V3Protocol implements EtcdProtocol {
     /** A short random pause, growing with the attempts, so that contending creators spread out. */
     private void pause(int attempt, String dir, Lease lease, Duration timeout) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(0, Math.min(50, 2L * attempt) + 1));
+            Pauses.sleep(ThreadLocalRandom.current().nextLong(0, Math.min(50, 2L * attempt) + 1), dir,
+                    "createInOrder in '" + dir + "' was interrupted; nothing was created");
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        catch (EtcdException ex) {
             revokeQuietly(lease, dir, timeout);
-            throw new EtcdException("createInOrder in '" + dir + "' was interrupted; nothing was created",
-                    new EtcdException.Details(0, 0, 0, null, null, dir, false), ex);
+            throw ex;
         }
     }
 
