@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdHttpBackend;
+import dev.etcdspring.core.ReadConsistency;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,7 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class EtcdProperties {
 
     /**
-     * Base URLs of the etcd members to use. With several, a request that cannot connect goes to the next.
+     * Base URLs of the etcd members to use, http or https. With several, a request that cannot connect goes to
+     * the next.
      */
     private List<String> endpoints = new ArrayList<>(List.of("http://127.0.0.1:2379"));
 
@@ -36,7 +39,20 @@ public class EtcdProperties {
     private Duration connectTimeout = Duration.ofSeconds(2);
 
     /**
-     * Login user of the etcd cluster, when it has authentication enabled.
+     * How reads that do not choose for themselves see the cluster: 'linearizable' (through the leader, never
+     * stale) or 'serializable' (answered by the member asked, faster, possibly stale on a follower).
+     */
+    private ReadConsistency readConsistency = ReadConsistency.LINEARIZABLE;
+
+    /**
+     * HTTP client to send requests with. Jetty notices connections the server closed and never resends a
+     * request; the others are for applications that already use them.
+     */
+    private EtcdHttpBackend httpBackend = EtcdHttpBackend.JETTY;
+
+    /**
+     * Login user of the etcd cluster, when it has authentication enabled: HTTP basic authentication on v2, a
+     * token on v3.
      */
     private String username;
 
@@ -44,6 +60,8 @@ public class EtcdProperties {
      * Login password of the etcd cluster.
      */
     private String password;
+
+    private final Ssl ssl = new Ssl();
 
     private final Swap swap = new Swap();
 
@@ -83,6 +101,22 @@ public class EtcdProperties {
         this.connectTimeout = connectTimeout;
     }
 
+    public ReadConsistency getReadConsistency() {
+        return this.readConsistency;
+    }
+
+    public void setReadConsistency(ReadConsistency readConsistency) {
+        this.readConsistency = readConsistency;
+    }
+
+    public EtcdHttpBackend getHttpBackend() {
+        return this.httpBackend;
+    }
+
+    public void setHttpBackend(EtcdHttpBackend httpBackend) {
+        this.httpBackend = httpBackend;
+    }
+
     public String getUsername() {
         return this.username;
     }
@@ -99,6 +133,10 @@ public class EtcdProperties {
         this.password = password;
     }
 
+    public Ssl getSsl() {
+        return this.ssl;
+    }
+
     public Swap getSwap() {
         return this.swap;
     }
@@ -109,6 +147,27 @@ public class EtcdProperties {
 
     public Health getHealth() {
         return this.health;
+    }
+
+    /**
+     * TLS towards https endpoints.
+     */
+    public static class Ssl {
+
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.*) with the certificates to trust and, for etcd's
+         * --client-cert-auth, the client's own. Without one, https endpoints are checked against the JVM's default
+         * trust store.
+         */
+        private String bundle;
+
+        public String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
     }
 
     /**

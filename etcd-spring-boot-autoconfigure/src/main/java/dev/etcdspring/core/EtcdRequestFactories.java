@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+
 import dev.etcdspring.core.internal.RequestAborter;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -21,7 +24,8 @@ import org.springframework.http.client.SimpleClientHttpRequestFactory;
  * cleaned path, which may not be the key that was asked for.
  *
  * <p>A backend that owns a connection pool returns a function that is also {@link AutoCloseable}; closing it
- * closes the pool. The README lists what each costs per request, measured against a local etcd, and why
+ * closes the pool. Each takes an optional {@link SSLContext} for {@code https} endpoints (the JVM's default trust
+ * without one); hostnames are always verified. The README lists what each costs per request, measured against a local etcd, and why
  * {@link #jetty(Duration)} is the default.
  */
 public final class EtcdRequestFactories {
@@ -39,6 +43,17 @@ public final class EtcdRequestFactories {
      * @return the request factories, {@link AutoCloseable}
      */
     public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout) {
+        return jetty(connectTimeout, null);
+    }
+
+    /**
+     * Jetty's {@code HttpClient} with an SSL context for {@code https} endpoints; see {@link #jetty(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @return the request factories, {@link AutoCloseable}
+     */
+    public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout, SSLContext sslContext) {
         org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
         threads.setName("etcd-http");
         threads.setDaemon(true);
@@ -47,6 +62,11 @@ public final class EtcdRequestFactories {
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
         client.setMaxConnectionsPerDestination(256);
+        if (sslContext != null) {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Client ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+            ssl.setSslContext(sslContext);
+            client.setSslContextFactory(ssl);
+        }
         try {
             client.start();
         }
@@ -143,7 +163,19 @@ public final class EtcdRequestFactories {
      * @return the request factories, {@link AutoCloseable}
      */
     public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout) {
-        return HttpComponents.factories(connectTimeout);
+        return httpComponents(connectTimeout, null);
+    }
+
+    /**
+     * Apache HttpClient 5 with an SSL context for {@code https} endpoints; see {@link #httpComponents(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @return the request factories, {@link AutoCloseable}
+     */
+    public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout,
+            SSLContext sslContext) {
+        return HttpComponents.factories(connectTimeout, sslContext);
     }
 
     /**
@@ -155,11 +187,25 @@ public final class EtcdRequestFactories {
      * @return the request factories
      */
     public static Function<Duration, ClientHttpRequestFactory> jdk(Duration connectTimeout) {
-        HttpClient client = HttpClient.newBuilder()
+        return jdk(connectTimeout, null);
+    }
+
+    /**
+     * The JDK's {@link HttpClient} with an SSL context for {@code https} endpoints; see {@link #jdk(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @return the request factories
+     */
+    public static Function<Duration, ClientHttpRequestFactory> jdk(Duration connectTimeout, SSLContext sslContext) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+            .version(HttpClient.Version.HTTP_1_1);
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        HttpClient client = builder.build();
         return (timeout) -> {
             JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client);
             factory.setReadTimeout(timeout);
@@ -176,12 +222,28 @@ public final class EtcdRequestFactories {
      * @return the request factories
      */
     public static Function<Duration, ClientHttpRequestFactory> urlConnection(Duration connectTimeout) {
+        return urlConnection(connectTimeout, null);
+    }
+
+    /**
+     * The JDK's {@link HttpURLConnection} with an SSL context for {@code https} endpoints; see
+     * {@link #urlConnection(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @return the request factories
+     */
+    public static Function<Duration, ClientHttpRequestFactory> urlConnection(Duration connectTimeout,
+            SSLContext sslContext) {
         return (timeout) -> {
             SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory() {
                 @Override
                 protected void prepareConnection(HttpURLConnection connection, String httpMethod) throws IOException {
                     super.prepareConnection(connection, httpMethod);
                     connection.setInstanceFollowRedirects(false);
+                    if (sslContext != null && connection instanceof HttpsURLConnection https) {
+                        https.setSSLSocketFactory(sslContext.getSocketFactory());
+                    }
                 }
             };
             factory.setConnectTimeout(connectTimeout);
@@ -216,20 +278,23 @@ public final class EtcdRequestFactories {
     /** Apart, so that Apache HttpClient is loaded only by those who choose it. */
     private static final class HttpComponents {
 
-        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout) {
+        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout, SSLContext sslContext) {
+            org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder connections = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder
+                .create()
+                .setMaxConnPerRoute(256)
+                .setMaxConnTotal(1024)
+                .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                    .setConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .setValidateAfterInactivity(1, TimeUnit.SECONDS)
+                    .build());
+            if (sslContext != null) {
+                connections.setTlsSocketStrategy(new org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy(sslContext));
+            }
             org.apache.hc.client5.http.impl.classic.CloseableHttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients
                 .custom()
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
-                .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder
-                    .create()
-                    .setMaxConnPerRoute(256)
-                    .setMaxConnTotal(1024)
-                    .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
-                        .setConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .setValidateAfterInactivity(1, TimeUnit.SECONDS)
-                        .build())
-                    .build())
+                .setConnectionManager(connections.build())
                 .build();
             return new Pooled((timeout) -> {
                 org.springframework.http.client.HttpComponentsClientHttpRequestFactory factory =

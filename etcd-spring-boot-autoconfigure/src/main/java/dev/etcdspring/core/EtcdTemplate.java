@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
+import javax.net.ssl.SSLContext;
+
 import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrors;
 import dev.etcdspring.core.internal.EtcdKeys;
@@ -25,6 +27,12 @@ import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Pauses;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.WatchLoop;
+import dev.etcdspring.core.observation.DefaultEtcdObservationConvention;
+import dev.etcdspring.core.observation.EtcdObservationContext;
+import dev.etcdspring.core.observation.EtcdObservationConvention;
+import dev.etcdspring.core.observation.EtcdObservationDocumentation;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import dev.etcdspring.core.v2.V2Protocol;
 import dev.etcdspring.core.v3.V3Protocol;
 
@@ -49,6 +57,10 @@ import org.springframework.web.client.RestClient;
  * etcd.swap("/counter", (n) -> Integer.toString(Integer.parseInt(n) + 1));
  * }</pre>
  *
+ * <p>Each operation is one {@code etcd.client.requests} observation when the template has an
+ * {@link Builder#observationRegistry(ObservationRegistry) observation registry}; see
+ * {@link EtcdObservationDocumentation}.
+ *
  * <p>Validation and the simplified views (values, maps, booleans) live here; the wire protocol, the escaping
  * and the error translation live behind it.
  */
@@ -69,10 +81,18 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
 
+    private final boolean serializableReads;
+
+    private final EtcdClientListener listener;
+
+    private final ObservationRegistry observationRegistry;
+
+    private final EtcdObservationConvention observationConvention;
+
     private EtcdTemplate(Builder builder) {
         // Only factories the template made itself are closed with it; a caller's own stay the caller's.
         this.ownedFactories = (builder.requestFactories != null) ? null
-                : EtcdRequestFactories.jetty(builder.connectTimeout);
+                : backend(builder.httpBackend, builder.connectTimeout, builder.sslContext);
         Function<Duration, ClientHttpRequestFactory> factories = (this.ownedFactories != null) ? this.ownedFactories
                 : builder.requestFactories;
         RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
@@ -84,6 +104,20 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 builder.swapMaxBackoff);
         this.watchBounds = new WatchBounds(builder.watchInitialBackoff, builder.watchMaxBackoff,
                 builder.watchPollTimeout);
+        this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
+        this.listener = Listeners.of(builder.listeners);
+        this.observationRegistry = builder.observationRegistry;
+        this.observationConvention = builder.observationConvention;
+    }
+
+    private static Function<Duration, ClientHttpRequestFactory> backend(EtcdHttpBackend backend,
+            Duration connectTimeout, SSLContext sslContext) {
+        return switch (backend) {
+            case JETTY -> EtcdRequestFactories.jetty(connectTimeout, sslContext);
+            case HTTP_COMPONENTS -> EtcdRequestFactories.httpComponents(connectTimeout, sslContext);
+            case JDK -> EtcdRequestFactories.jdk(connectTimeout, sslContext);
+            case URL_CONNECTION -> EtcdRequestFactories.urlConnection(connectTimeout, sslContext);
+        };
     }
 
     /**
@@ -127,19 +161,27 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public String get(String key, ReadOptions options) {
-        String k = EtcdKeys.normalize(key, "key");
-        EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"));
-        return (response != null) ? valueNode(k, response).value() : null;
+        return observe("get", key, (context) -> {
+            String k = EtcdKeys.normalize(key, "key");
+            EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
+            return (response != null) ? valueNode(k, response).value() : null;
+        });
     }
 
     /** The response, or {@code null} when there is no such key: missing, or below a key that is a file. */
-    private EtcdResponse readIfPresent(String key, ReadOptions options) {
+    private EtcdResponse readIfPresent(String key, ReadOptions options, EtcdObservationContext context) {
         try {
-            return this.protocol.get(key, options);
+            return this.protocol.get(key, withConsistency(options));
         }
         catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
+            noteFailure(context, ex);
             return null;
         }
+    }
+
+    /** The options with the template's read consistency when they do not choose one. */
+    private ReadOptions withConsistency(ReadOptions options) {
+        return (this.serializableReads && !options.isQuorumSet()) ? options.quorum(false) : options;
     }
 
     /** The node of a response that must be a key with a value, as etcd's "Not a file" otherwise. */
@@ -158,8 +200,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse getResponse(String key, ReadOptions options) {
-        String k = EtcdKeys.normalize(key, "key");
-        return this.protocol.get(k, OptionChecks.notNull(options, "options"));
+        return observe("get", key, (context) -> {
+            String k = EtcdKeys.normalize(key, "key");
+            return this.protocol.get(k, withConsistency(OptionChecks.notNull(options, "options")));
+        });
     }
 
     @Override
@@ -169,16 +213,18 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public Map<String, Object> getTree(String dir, ReadOptions options) {
-        String k = EtcdKeys.normalize(dir, "dir");
-        EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"));
-        if (response == null) {
-            return null;
-        }
-        if (!response.node().dir()) {
-            throw EtcdErrors.local(EtcdException.NOT_DIRECTORY, "Not a directory", k, response.etcdIndex(),
-                    response.httpStatus());
-        }
-        return tree(response.node(), options.isRecursive());
+        return observe("tree", dir, (context) -> {
+            String k = EtcdKeys.normalize(dir, "dir");
+            EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
+            if (response == null) {
+                return null;
+            }
+            if (!response.node().dir()) {
+                throw EtcdErrors.local(EtcdException.NOT_DIRECTORY, "Not a directory", k, response.etcdIndex(),
+                        response.httpStatus());
+            }
+            return tree(response.node(), options.isRecursive());
+        });
     }
 
     private static Map<String, Object> tree(EtcdNode dir, boolean recursive) {
@@ -197,6 +243,11 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse set(String key, String value, WriteOptions options) {
+        String operation = (options != null && options.isCompare()) ? "cas" : "set";
+        return observe(operation, key, (context) -> write(key, value, options));
+    }
+
+    private EtcdResponse write(String key, String value, WriteOptions options) {
         String k = writableKey(key);
         checkValue(value, "value", k);
         OptionChecks.notNull(options, "options");
@@ -213,42 +264,70 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
-        String k = EtcdKeys.normalize(dir, "dir");
-        checkValue(value, "value", k);
-        OptionChecks.notNull(options, "options");
-        if (options.isCompare() || options.getPrevExist() != null) {
-            throw new IllegalArgumentException("createInOrder in '" + k
-                    + "' takes no preconditions (it always creates a new key), got " + options);
-        }
-        return this.protocol.createInOrder(k, value, options);
+        return observe("create", dir, (context) -> {
+            String k = EtcdKeys.normalize(dir, "dir");
+            checkValue(value, "value", k);
+            OptionChecks.notNull(options, "options");
+            if (options.isCompare() || options.getPrevExist() != null) {
+                throw new IllegalArgumentException("createInOrder in '" + k
+                        + "' takes no preconditions (it always creates a new key), got " + options);
+            }
+            return this.protocol.createInOrder(k, value, options);
+        });
     }
 
     @Override
     public boolean compareAndSet(String key, String expected, String value) {
-        OptionChecks.notNull(expected, "expected");
-        return compareAndSet(key, value, WriteOptions.defaults().prevValue(expected));
+        return observe("cas", key, (context) -> {
+            OptionChecks.notNull(expected, "expected");
+            return compareAndSet(key, value, WriteOptions.defaults().prevValue(expected), context);
+        });
     }
 
     @Override
     public boolean compareAndSetIndex(String key, long modifiedIndex, String value) {
-        if (modifiedIndex < 1) {
-            throw new IllegalArgumentException("modifiedIndex must be positive, got " + modifiedIndex);
-        }
-        return compareAndSet(key, value, WriteOptions.defaults().prevIndex(modifiedIndex));
+        return observe("cas", key, (context) -> {
+            if (modifiedIndex < 1) {
+                throw new IllegalArgumentException("modifiedIndex must be positive, got " + modifiedIndex);
+            }
+            return compareAndSet(key, value, WriteOptions.defaults().prevIndex(modifiedIndex), context);
+        });
     }
 
-    private boolean compareAndSet(String key, String value, WriteOptions condition) {
+    private boolean compareAndSet(String key, String value, WriteOptions condition, EtcdObservationContext context) {
         try {
-            set(key, value, condition);
+            write(key, value, condition);
             return true;
         }
         catch (EtcdCompareFailedException ex) {
+            noteFailure(context, ex);
             return false;
         }
     }
 
     @Override
     public String swap(String key, UnaryOperator<String> fn) {
+        return observe("swap", key, (context) -> {
+            int[] attempts = new int[1];
+            boolean swapped = false;
+            try {
+                String next = swap(key, fn, attempts);
+                swapped = true;
+                return next;
+            }
+            finally {
+                if (attempts[0] > 0) {
+                    this.listener.swapFinished(key, attempts[0], swapped);
+                }
+                if (context != null) {
+                    context.setAttempts(attempts[0]);
+                }
+            }
+        });
+    }
+
+    /** The swap loop; {@code tries[0]} counts the compare-and-sets, for the caller to report however it ends. */
+    private String swap(String key, UnaryOperator<String> fn, int[] tries) {
         String k = writableKey(key);
         OptionChecks.notNull(fn, "fn");
         long deadline = System.nanoTime() + this.swapBounds.timeout().toNanos();
@@ -256,14 +335,15 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         EtcdCompareFailedException lastFailure;
         int attempts = 0;
         while (true) {
-            attempts++;
-            EtcdNode node = valueNode(k, this.protocol.get(k, ReadOptions.defaults()));
+            EtcdNode node = valueNode(k, this.protocol.get(k, ReadOptions.defaults().quorum(true)));
             String next = fn.apply(node.value());
             if (next == null) {
                 throw new IllegalArgumentException("the swap function returned null for key '" + k
                         + "' (value '" + node.value() + "'); it must return the new value");
             }
             EtcdKeys.checkValue(next, "the value returned by the swap function", k);
+            attempts++;
+            tries[0] = attempts;
             try {
                 this.protocol.put(k, next, WriteOptions.defaults().prevIndex(node.modifiedIndex()));
                 return next;
@@ -293,21 +373,24 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse delete(String key, WriteOptions options) {
-        String k = writableKey(key);
-        OptionChecks.notNull(options, "options");
-        if (options.getTtl() != null || options.getPrevExist() != null) {
-            throw new IllegalArgumentException(
-                    "delete of '" + k + "' takes only prevValue, prevIndex and timeout, got " + options);
-        }
-        if (options.getPrevValue() != null) {
-            checkValue(options.getPrevValue(), "prevValue", k);
-        }
-        return this.protocol.delete(k, options);
+        return observe("delete", key, (context) -> {
+            String k = writableKey(key);
+            OptionChecks.notNull(options, "options");
+            if (options.getTtl() != null || options.getPrevExist() != null) {
+                throw new IllegalArgumentException(
+                        "delete of '" + k + "' takes only prevValue, prevIndex and timeout, got " + options);
+            }
+            if (options.getPrevValue() != null) {
+                checkValue(options.getPrevValue(), "prevValue", k);
+            }
+            return this.protocol.delete(k, options);
+        });
     }
 
     @Override
     public EtcdResponse deleteAll(String dir) {
-        return this.protocol.deleteAll(EtcdKeys.normalize(dir, "dir"), WriteOptions.defaults());
+        return observe("delete-all", dir,
+                (context) -> this.protocol.deleteAll(EtcdKeys.normalize(dir, "dir"), WriteOptions.defaults()));
     }
 
     @Override
@@ -316,7 +399,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         OptionChecks.notNull(options, "options");
         OptionChecks.notNull(listener, "listener");
         WatchLoop watch = new WatchLoop(this.protocol, k, options, listener, this.watchBounds.initialBackoff(),
-                this.watchBounds.maxBackoff(), this.watchBounds.pollTimeout(), this.watches::remove, this.transport);
+                this.watchBounds.maxBackoff(), this.watchBounds.pollTimeout(), this.watches::remove, this.transport,
+                this.listener);
         this.watches.add(watch);
         return watch;
     }
@@ -324,6 +408,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public EtcdHealth health(Duration timeout) {
         OptionChecks.positive(timeout, "timeout");
+        return observe("health", null, (context) -> checkHealth(timeout));
+    }
+
+    private EtcdHealth checkHealth(Duration timeout) {
         String endpoint = currentEndpoint();
         try {
             HttpAnswer answer = this.transport.execute(HttpCall.of(HttpMethod.GET, "/health", true, timeout, null));
@@ -346,12 +434,46 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdVersion version() {
-        return ServerVersion.read(this.transport, null);
+        return observe("version", null, (context) -> ServerVersion.read(this.transport, null));
     }
 
     @Override
     public List<EtcdMember> members() {
-        return this.protocol.members(null);
+        return observe("members", null, (context) -> this.protocol.members(null));
+    }
+
+    /**
+     * Runs one operation as an {@code etcd.client.requests} observation. Without a registry (or with one that
+     * records nothing) it runs the operation alone, and passes it no context.
+     */
+    private <T> T observe(String operation, String key, Function<EtcdObservationContext, T> action) {
+        if (this.observationRegistry.isNoop()) {
+            return action.apply(null);
+        }
+        EtcdObservationContext context = new EtcdObservationContext(operation, key, api());
+        Observation observation = EtcdObservationDocumentation.ETCD_CLIENT_REQUESTS.observation(
+                this.observationConvention, DefaultEtcdObservationConvention.INSTANCE, () -> context,
+                this.observationRegistry);
+        observation.start();
+        try (Observation.Scope scope = observation.openScope()) {
+            return action.apply(context);
+        }
+        catch (RuntimeException | Error ex) {
+            if (ex instanceof EtcdException etcd) {
+                context.noteFailure(etcd);
+            }
+            observation.error(ex);
+            throw ex;
+        }
+        finally {
+            observation.stop();
+        }
+    }
+
+    private static void noteFailure(EtcdObservationContext context, EtcdException failure) {
+        if (context != null) {
+            context.noteFailure(failure);
+        }
     }
 
     /**
@@ -441,6 +563,18 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         private Duration watchMaxBackoff = Duration.ofSeconds(10);
 
         private Duration watchPollTimeout = Duration.ofMinutes(5);
+
+        private ReadConsistency readConsistency = ReadConsistency.LINEARIZABLE;
+
+        private EtcdHttpBackend httpBackend = EtcdHttpBackend.JETTY;
+
+        private SSLContext sslContext;
+
+        private final List<EtcdClientListener> listeners = new ArrayList<>();
+
+        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+        private EtcdObservationConvention observationConvention;
 
         private Builder() {
         }
@@ -650,6 +784,80 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
          */
         public Builder watchPollTimeout(Duration pollTimeout) {
             this.watchPollTimeout = OptionChecks.positive(pollTimeout, "watchPollTimeout");
+            return this;
+        }
+
+        /**
+         * How reads that do not choose for themselves ({@link ReadOptions#quorum(boolean)}) see the cluster.
+         * Internal reads ({@code swap}'s, a watch's, the health check's) stay linearizable.
+         *
+         * @param readConsistency the consistency; the default is {@link ReadConsistency#LINEARIZABLE}
+         * @return this builder
+         */
+        public Builder readConsistency(ReadConsistency readConsistency) {
+            this.readConsistency = OptionChecks.notNull(readConsistency, "readConsistency");
+            return this;
+        }
+
+        /**
+         * The HTTP client the template makes for itself, with the {@link #connectTimeout(Duration) connect
+         * timeout} and {@link #sslContext(SSLContext) SSL context}, and closes with itself. Ignored when
+         * {@link #requestFactory(Function)} is set.
+         *
+         * @param httpBackend the backend; the default is {@link EtcdHttpBackend#JETTY}
+         * @return this builder
+         */
+        public Builder httpBackend(EtcdHttpBackend httpBackend) {
+            this.httpBackend = OptionChecks.notNull(httpBackend, "httpBackend");
+            return this;
+        }
+
+        /**
+         * The SSL context for {@code https} endpoints: the certificates to trust, and the client's own for etcd's
+         * {@code --client-cert-auth}. Without one, the JVM's default trust applies. Hostnames are verified either
+         * way. Ignored when {@link #requestFactory(Function)} is set: those factories bring their own.
+         *
+         * @param sslContext the SSL context; must not be {@code null}
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = OptionChecks.notNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * Adds a listener for what happens inside operations and watches (swap attempts, watch reconnects and
+         * resyncs).
+         *
+         * @param listener the listener; must not be {@code null}
+         * @return this builder
+         */
+        public Builder listener(EtcdClientListener listener) {
+            this.listeners.add(OptionChecks.notNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The registry to report each operation to, as one {@code etcd.client.requests} observation (Spring Boot
+         * turns it into a timer). Watches are not observed as operations: their requests last minutes.
+         *
+         * @param observationRegistry the registry; the default, {@link ObservationRegistry#NOOP}, records nothing
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry observationRegistry) {
+            this.observationRegistry = OptionChecks.notNull(observationRegistry, "observationRegistry");
+            return this;
+        }
+
+        /**
+         * The convention that names the observations and their key values, in place of
+         * {@link DefaultEtcdObservationConvention}.
+         *
+         * @param observationConvention the convention; must not be {@code null}
+         * @return this builder
+         */
+        public Builder observationConvention(EtcdObservationConvention observationConvention) {
+            this.observationConvention = OptionChecks.notNull(observationConvention, "observationConvention");
             return this;
         }
 

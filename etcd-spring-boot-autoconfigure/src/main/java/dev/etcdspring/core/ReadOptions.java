@@ -7,21 +7,23 @@ import java.util.Objects;
  * Options of a read: immutable, each method returns a new instance, so they compose:
  * {@code ReadOptions.defaults().recursive(true).sorted(true).timeout(Duration.ofSeconds(2))}.
  *
- * <p>The defaults read one level, in the server's order, linearizably, with the template's timeout.
+ * <p>The defaults read one level, in the server's order, with the template's consistency (linearizable unless
+ * the template was built with {@link ReadConsistency#SERIALIZABLE}) and the template's timeout.
  */
 public final class ReadOptions {
 
-    private static final ReadOptions DEFAULTS = new ReadOptions(false, false, true, null);
+    private static final ReadOptions DEFAULTS = new ReadOptions(false, false, null, null);
 
     private final boolean recursive;
 
     private final boolean sorted;
 
-    private final boolean quorum;
+    /** {@code null} until set: the template's {@link ReadConsistency} applies. */
+    private final Boolean quorum;
 
     private final Duration timeout;
 
-    private ReadOptions(boolean recursive, boolean sorted, boolean quorum, Duration timeout) {
+    private ReadOptions(boolean recursive, boolean sorted, Boolean quorum, Duration timeout) {
         this.recursive = recursive;
         this.sorted = sorted;
         this.quorum = quorum;
@@ -29,7 +31,7 @@ public final class ReadOptions {
     }
 
     /**
-     * The default options: not recursive, not sorted, linearizable, the template's timeout.
+     * The default options: not recursive, not sorted, the template's read consistency and timeout.
      *
      * @return the default options
      */
@@ -59,9 +61,10 @@ public final class ReadOptions {
     }
 
     /**
-     * Whether the read is linearizable (the default): it goes through the cluster's consensus and sees every
-     * write that completed before it. {@code false} answers from the member asked, which is faster but may be
-     * stale on a follower ({@code quorum} on v2, a serializable range on v3).
+     * Whether the read is linearizable: it goes through the cluster's consensus and sees every write that
+     * completed before it. {@code false} answers from the member asked, which is faster but may be stale on a
+     * follower ({@code quorum} on v2, a serializable range on v3). Unless set, the template's
+     * {@link ReadConsistency} decides (linearizable by default).
      *
      * @param quorum whether the read is linearizable
      * @return new options
@@ -100,12 +103,22 @@ public final class ReadOptions {
     }
 
     /**
-     * Whether the read is linearizable.
+     * Whether the read is linearizable: as set with {@link #quorum(boolean)}, {@code true} when not set (a
+     * template built for {@link ReadConsistency#SERIALIZABLE} reads sets it before the read).
      *
      * @return whether the read goes through the quorum
      */
     public boolean isQuorum() {
-        return this.quorum;
+        return this.quorum == null || this.quorum;
+    }
+
+    /**
+     * Whether {@link #quorum(boolean)} was set, rather than left to the template's {@link ReadConsistency}.
+     *
+     * @return whether the consistency of this read is set
+     */
+    public boolean isQuorumSet() {
+        return this.quorum != null;
     }
 
     /**
@@ -120,7 +133,7 @@ public final class ReadOptions {
     @Override
     public boolean equals(Object other) {
         return (other instanceof ReadOptions that) && this.recursive == that.recursive && this.sorted == that.sorted
-                && this.quorum == that.quorum && Objects.equals(this.timeout, that.timeout);
+                && Objects.equals(this.quorum, that.quorum) && Objects.equals(this.timeout, that.timeout);
     }
 
     @Override

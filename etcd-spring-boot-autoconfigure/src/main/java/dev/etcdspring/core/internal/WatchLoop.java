@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
+import dev.etcdspring.core.EtcdClientListener;
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdKeyNotFoundException;
 import dev.etcdspring.core.EtcdNode;
@@ -57,6 +58,8 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private volatile boolean closed;
 
+    private final EtcdClientListener clientListener;
+
     private volatile long nextIndex;
 
     private volatile Closeable body;
@@ -82,10 +85,11 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
      * @param pollTimeout how long one poll or stream lasts before it is asked again
      * @param onClose told once when the watch is closed
      * @param aborter ends the watch thread's request when the watch closes
+     * @param clientListener told of reconnects and resyncs
      */
     public WatchLoop(EtcdProtocol protocol, String key, WatchOptions options, Consumer<EtcdResponse> listener,
             Duration initialBackoff, Duration maxBackoff, Duration pollTimeout, Consumer<EtcdWatch> onClose,
-            RequestAborter aborter) {
+            RequestAborter aborter, EtcdClientListener clientListener) {
         this.protocol = protocol;
         this.key = key;
         this.recursive = options.isRecursive();
@@ -96,6 +100,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
         this.pollTimeout = pollTimeout;
         this.onClose = onClose;
         this.aborter = aborter;
+        this.clientListener = clientListener;
         this.nextIndex = options.getFromIndex();
         if (this.nextIndex == 0) {
             try {
@@ -191,6 +196,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
         }
         logger.info("Watch of {} missed changes from index {} that etcd no longer holds; delivering the state at {}",
                 this.key, this.nextIndex, current.etcdIndex());
+        this.clientListener.watchResynced(this.key, current.etcdIndex());
         deliver(new EtcdResponse("resync", current.node(), null, current.etcdIndex(), current.raftIndex(),
                 current.raftTerm(), current.clusterId(), current.httpStatus()));
         this.nextIndex = current.etcdIndex() + 1;
@@ -256,6 +262,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private void failed(RuntimeException ex) {
         this.failures++;
+        this.clientListener.watchReconnecting(this.key, ex);
         if (this.failures == 1) {
             logger.warn("Watch of {} lost etcd ({}); retrying from index {}", this.key, ex.getMessage(),
                     this.nextIndex);

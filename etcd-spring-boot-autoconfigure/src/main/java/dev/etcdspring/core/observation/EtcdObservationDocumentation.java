@@ -1,0 +1,89 @@
+package dev.etcdspring.core.observation;
+
+import io.micrometer.common.docs.KeyName;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+import io.micrometer.observation.docs.ObservationDocumentation;
+
+/**
+ * The observations an {@link dev.etcdspring.core.EtcdTemplate} makes, and their key names.
+ */
+public enum EtcdObservationDocumentation implements ObservationDocumentation {
+
+    /**
+     * One operation of the template, from its call to its return, retries and failover included.
+     */
+    ETCD_CLIENT_REQUESTS {
+
+        @Override
+        public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
+            return DefaultEtcdObservationConvention.class;
+        }
+
+        @Override
+        public KeyName[] getLowCardinalityKeyNames() {
+            return LowCardinalityKeyNames.values();
+        }
+
+        @Override
+        public KeyName[] getHighCardinalityKeyNames() {
+            return HighCardinalityKeyNames.values();
+        }
+    };
+
+    /**
+     * Key values with a few possible values each: they become timer tags.
+     */
+    public enum LowCardinalityKeyNames implements KeyName {
+
+        /** The operation: {@code get}, {@code tree}, {@code set}, {@code create}, {@code cas}, {@code swap}, .... */
+        OPERATION {
+            @Override
+            public String asString() {
+                return "etcd.operation";
+            }
+        },
+
+        /** The API: {@code v2} or {@code v3}. */
+        API {
+            @Override
+            public String asString() {
+                return "etcd.api";
+            }
+        },
+
+        /**
+         * {@code SUCCESS}; {@code ETCD_ERROR} when etcd refused; {@code UNKNOWN} when it may or may not have
+         * applied a write; {@code TRANSPORT_ERROR} when no endpoint answered; {@code CLIENT_ERROR} when the
+         * template refused the input; {@code ERROR} otherwise.
+         */
+        OUTCOME {
+            @Override
+            public String asString() {
+                return "outcome";
+            }
+        },
+
+        /** etcd's error code, such as {@code 100} (key not found) or {@code 101} (compare failed); {@code none}. */
+        ERROR_CODE {
+            @Override
+            public String asString() {
+                return "etcd.error.code";
+            }
+        }
+    }
+
+    /**
+     * Key values with many possible values: they go to traces, never to timer tags.
+     */
+    public enum HighCardinalityKeyNames implements KeyName {
+
+        /** The key or directory the operation is about. */
+        KEY {
+            @Override
+            public String asString() {
+                return "etcd.key";
+            }
+        }
+    }
+}
