@@ -209,4 +209,26 @@ class FailoverTest {
             });
         List.of(0, 1).forEach(etcd.cluster()::restart);
     }
+
+    @Test
+    void aSerializableTemplateReadsFromAMemberWithoutQuorumWhereALinearizableOneCannot() {
+        EtcdProcess survivor = etcd.cluster().member(2);
+        template(survivor.clientUrl()).build().set("consistency/key", "kept");
+        // The write is committed on a majority; wait until the survivor has applied it, then cut it off.
+        EtcdTemplate local = template(survivor.clientUrl()).readConsistency(ReadConsistency.SERIALIZABLE)
+            .timeout(Duration.ofSeconds(2))
+            .build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+            .until(() -> "kept".equals(local.get("consistency/key")));
+        etcd.cluster().member(0).kill();
+        etcd.cluster().member(1).kill();
+
+        assertThat(local.get("consistency/key")).isEqualTo("kept");
+        assertThat(local.getTree("consistency")).isEqualTo(Map.of("key", "kept"));
+        assertThatExceptionOfType(EtcdException.class).as("a read that asks for quorum itself")
+            .isThrownBy(() -> local.get("consistency/key", ReadOptions.defaults().quorum(true)));
+        EtcdTemplate linearizable = template(survivor.clientUrl()).timeout(Duration.ofSeconds(2)).build();
+        assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> linearizable.get("consistency/key"));
+        List.of(0, 1).forEach(etcd.cluster()::restart);
+    }
 }
