@@ -20,18 +20,27 @@ import java.util.stream.Stream;
 
 /**
  * A real etcd cluster of one or more members on free loopback ports, each with its own temporary data
- * directory, for tests. {@link #close()} stops every member and deletes the directories.
+ * directory, for tests. With {@link ClientTls} other than {@code NONE} the members serve their client URLs over
+ * {@code https} with {@link #tls() certificates} made in the cluster's temporary directory. {@link #close()} stops
+ * every member and deletes the directories.
  */
 public final class EtcdCluster implements AutoCloseable {
 
     /** How long a member may take to become healthy. */
     public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final HttpClient plainHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
     private final Path baseDir;
 
     private final List<EtcdProcess> members = new ArrayList<>();
 
-    private EtcdCluster(int size, boolean v2) {
+    private final TestCertificates tls;
+
+    // What the harness itself asks the members with (health, leader): it must get through the members' TLS.
+    private final HttpClient http;
+
+    private EtcdCluster(int size, boolean v2, ClientTls clientTls) {
         if (size < 1) {
             throw new IllegalArgumentException("a cluster needs at least one member, got " + size);
         }
@@ -42,14 +51,23 @@ public final class EtcdCluster implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+        this.tls = clientTls.enabled() ? TestCertificates.generate(this.baseDir.resolve("tls")) : null;
+        // Presenting the client certificate costs nothing where etcd does not ask for one (plain TLS).
+        this.http = (this.tls != null) ? HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1))
+            .sslContext(TestSslContexts.trusting(this.tls.caCertificate(), this.tls.clientCertificate(),
+                    this.tls.clientKey()))
+            .build() : plainHttp;
         for (int i = 0; i < size; i++) {
-            this.members.add(new EtcdProcess("member" + i, freePort(), freePort(), this.baseDir));
+            this.members.add(new EtcdProcess("member" + i, freePort(), freePort(), this.baseDir, clientTls.enabled(),
+                    this.http));
         }
         String initialCluster = this.members.stream()
             .map((m) -> m.name() + "=" + m.peerUrl())
             .collect(Collectors.joining(","));
         String token = "test-" + UUID.randomUUID();
-        this.members.forEach((m) -> m.configure(binary, initialCluster, token, v2));
+        List<String> tlsFlags = clientTls.etcdFlags(this.tls);
+        this.members.forEach((m) -> m.configure(binary, initialCluster, token, v2, tlsFlags));
     }
 
     /**
@@ -70,7 +88,20 @@ public final class EtcdCluster implements AutoCloseable {
      * @return the running cluster
      */
     public static EtcdCluster start(int size, boolean v2) {
-        EtcdCluster cluster = new EtcdCluster(size, v2);
+        return start(size, v2, ClientTls.NONE);
+    }
+
+    /**
+     * Starts a cluster of {@code size} members, with or without the v2 API, securing the client URLs as
+     * {@code clientTls} says, and waits until every one is healthy.
+     *
+     * @param size the number of members
+     * @param v2 whether the members serve the v2 API ({@code --enable-v2})
+     * @param clientTls how the client URLs are secured
+     * @return the running cluster
+     */
+    public static EtcdCluster start(int size, boolean v2, ClientTls clientTls) {
+        EtcdCluster cluster = new EtcdCluster(size, v2, clientTls);
         try {
             cluster.members.forEach(EtcdProcess::start);
             cluster.members.forEach((m) -> m.awaitHealthy(STARTUP_TIMEOUT));
@@ -102,18 +133,30 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /**
+     * The certificates of a TLS cluster: the CA to trust, the client certificate and key to present, and a wrong CA.
+     *
+     * @return the certificates
+     * @throws IllegalStateException if the cluster serves plain {@code http}
+     */
+    public TestCertificates tls() {
+        if (this.tls == null) {
+            throw new IllegalStateException(this + " serves plain http: start it with TLS to have certificates");
+        }
+        return this.tls;
+    }
+
+    /**
      * The running members that are not the leader, as the leader reports it on {@code /v2/members/leader}.
      *
      * @return the followers
      */
     public List<EtcdProcess> followers() {
-        HttpClient http = HttpClient.newHttpClient();
         for (EtcdProcess member : this.members) {
             if (!member.isRunning()) {
                 continue;
             }
             try {
-                HttpResponse<String> leader = http.send(
+                HttpResponse<String> leader = this.http.send(
                         HttpRequest.newBuilder(URI.create(member.clientUrl() + "/v2/members/leader")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (leader.statusCode() == 200) {

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
  * }</pre>
  *
+ * {@link #withTls()} and {@link #withClientCertAuth()} make the client URLs {@code https}, with certificates made for
+ * the run in the cluster's temporary directory ({@link #tls()}).
+ * <p>
  * It needs Debian's {@code etcd-server} (or {@code ETCD_BINARY}); without it the tests fail with a message that
  * says how to install it.
  */
@@ -27,13 +30,16 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
 
     private final boolean v2;
 
+    private final ClientTls clientTls;
+
     private EtcdCluster cluster;
 
     private boolean perTest;
 
-    private EtcdClusterExtension(int size, boolean v2) {
+    private EtcdClusterExtension(int size, boolean v2, ClientTls clientTls) {
         this.size = size;
         this.v2 = v2;
+        this.clientTls = clientTls;
     }
 
     /**
@@ -42,7 +48,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      * @return the extension
      */
     public static EtcdClusterExtension single() {
-        return new EtcdClusterExtension(1, true);
+        return new EtcdClusterExtension(1, true, ClientTls.NONE);
     }
 
     /**
@@ -52,7 +58,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      * @return the extension
      */
     public static EtcdClusterExtension ofSize(int size) {
-        return new EtcdClusterExtension(size, true);
+        return new EtcdClusterExtension(size, true, ClientTls.NONE);
     }
 
     /**
@@ -61,12 +67,33 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      * @return a new extension
      */
     public EtcdClusterExtension withoutV2() {
-        return new EtcdClusterExtension(this.size, false);
+        return new EtcdClusterExtension(this.size, false, this.clientTls);
+    }
+
+    /**
+     * The same cluster serving its client URLs over {@code https} ({@code --cert-file}, {@code --key-file}) with a
+     * server certificate from the test CA; clients need not present a certificate. Peer URLs stay {@code http}.
+     *
+     * @return a new extension
+     */
+    public EtcdClusterExtension withTls() {
+        ClientTls tls = (this.clientTls == ClientTls.CLIENT_CERT_AUTH) ? ClientTls.CLIENT_CERT_AUTH : ClientTls.TLS;
+        return new EtcdClusterExtension(this.size, this.v2, tls);
+    }
+
+    /**
+     * The same cluster serving {@code https} as {@link #withTls()} does, and refusing clients that do not present
+     * a certificate signed by the test CA ({@code --client-cert-auth}, {@code --trusted-ca-file}).
+     *
+     * @return a new extension
+     */
+    public EtcdClusterExtension withClientCertAuth() {
+        return new EtcdClusterExtension(this.size, this.v2, ClientTls.CLIENT_CERT_AUTH);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        this.cluster = EtcdCluster.start(this.size, this.v2);
+        this.cluster = EtcdCluster.start(this.size, this.v2, this.clientTls);
     }
 
     @Override
@@ -78,7 +105,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
     public void beforeEach(ExtensionContext context) {
         if (this.cluster == null) {
             this.perTest = true;
-            this.cluster = EtcdCluster.start(this.size, this.v2);
+            this.cluster = EtcdCluster.start(this.size, this.v2, this.clientTls);
         }
     }
 
@@ -124,5 +151,15 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      */
     public List<String> endpoints() {
         return cluster().endpoints();
+    }
+
+    /**
+     * The certificates of a cluster started {@link #withTls()} or {@link #withClientCertAuth()}.
+     *
+     * @return the certificates
+     * @throws IllegalStateException outside a test, or if the cluster serves plain {@code http}
+     */
+    public TestCertificates tls() {
+        return cluster().tls();
     }
 }

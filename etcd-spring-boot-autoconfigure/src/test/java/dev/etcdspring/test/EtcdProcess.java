@@ -9,21 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real etcd member, run as a child process on loopback with the v2 API enabled. It keeps its data
- * directory across {@link #stop()} and {@link #start()}, so a stopped member comes back with its data, as after
- * a crash.
+ * One real etcd member, run as a child process on loopback with the v2 API enabled, serving its client URL over
+ * {@code http} or, for a TLS cluster, {@code https}. It keeps its data directory across {@link #stop()} and
+ * {@link #start()}, so a stopped member comes back with its data, as after a crash.
  */
 public final class EtcdProcess {
 
     private static final Set<Process> running = ConcurrentHashMap.newKeySet();
-
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     static {
         // A test JVM that dies without its afterAll must not leave etcd processes behind.
@@ -40,33 +39,42 @@ public final class EtcdProcess {
 
     private final Path logFile;
 
+    private final String clientScheme;
+
+    // The cluster's client: for a TLS cluster it trusts the test CA and presents the test client certificate.
+    private final HttpClient http;
+
     private List<String> command;
 
     private Process process;
 
-    EtcdProcess(String name, int clientPort, int peerPort, Path baseDir) {
+    EtcdProcess(String name, int clientPort, int peerPort, Path baseDir, boolean https, HttpClient http) {
         this.name = name;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.dataDir = baseDir.resolve(name + ".etcd");
         this.logFile = baseDir.resolve(name + ".log");
+        this.clientScheme = https ? "https" : "http";
+        this.http = http;
     }
 
-    void configure(Path binary, String initialCluster, String clusterToken, boolean v2) {
-        this.command = List.of(binary.toString(), "--name", this.name, "--data-dir", this.dataDir.toString(),
-                "--listen-client-urls", clientUrl(), "--advertise-client-urls", clientUrl(),
+    void configure(Path binary, String initialCluster, String clusterToken, boolean v2, List<String> tlsFlags) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--name", this.name, "--data-dir",
+                this.dataDir.toString(), "--listen-client-urls", clientUrl(), "--advertise-client-urls", clientUrl(),
                 "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
-                "--initial-cluster-token", clusterToken, "--enable-v2=" + v2);
+                "--initial-cluster-token", clusterToken, "--enable-v2=" + v2));
+        command.addAll(tlsFlags);
+        this.command = List.copyOf(command);
     }
 
     /**
      * The URL clients reach this member on.
      *
-     * @return {@code http://127.0.0.1:<port>}
+     * @return {@code http://127.0.0.1:<port>}, or {@code https://127.0.0.1:<port>} for a TLS cluster
      */
     public String clientUrl() {
-        return "http://127.0.0.1:" + this.clientPort;
+        return this.clientScheme + "://127.0.0.1:" + this.clientPort;
     }
 
     /**
@@ -127,7 +135,8 @@ public final class EtcdProcess {
     }
 
     /**
-     * Waits until the member answers {@code /health} with {@code true}, which needs a cluster with a leader.
+     * Waits until the member answers {@code /health} with {@code true}, which needs a cluster with a leader. A TLS
+     * member is asked over {@code https}, trusting the test CA and with the test client certificate.
      *
      * @param timeout how long to wait
      */
@@ -136,19 +145,21 @@ public final class EtcdProcess {
         HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
             .timeout(Duration.ofSeconds(1))
             .build();
+        IOException lastFailure = null;
         while (System.nanoTime() < deadline) {
             if (!isRunning()) {
                 throw new IllegalStateException(
                         "etcd member " + this.name + " exited with " + this.process.exitValue() + ":\n" + logTail());
             }
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().contains("true")) {
                     return;
                 }
             }
             catch (IOException ex) {
-                // not listening yet
+                // not listening yet; kept for the failure message, since a TLS mistake looks the same from here
+                lastFailure = ex;
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -156,8 +167,8 @@ public final class EtcdProcess {
             }
             pause(50);
         }
-        throw new IllegalStateException("etcd member " + this.name + " was not healthy within " + timeout + ":\n"
-                + logTail());
+        throw new IllegalStateException("etcd member " + this.name + " was not healthy within " + timeout
+                + ((lastFailure != null) ? " (last attempt: " + lastFailure + ")" : "") + ":\n" + logTail());
     }
 
     /**
