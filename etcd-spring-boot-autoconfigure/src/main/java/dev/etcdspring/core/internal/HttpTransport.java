@@ -323,12 +323,14 @@ public final class HttpTransport implements RequestAborter {
 
     /**
      * Whether a failure certainly happened before the request reached a server: the connection could not be
-     * made. Every HTTP backend reports that with a {@link ConnectException} or a connect timeout.
+     * made. Every HTTP backend reports that with a {@link ConnectException} or a connect timeout. A failed TLS
+     * handshake counts too: a server processes no request before its handshake completes.
      */
     static boolean neverSent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof HttpConnectTimeoutException) {
+                    || t instanceof NoRouteToHostException || t instanceof HttpConnectTimeoutException
+                    || t instanceof javax.net.ssl.SSLHandshakeException) {
                 return true;
             }
             if ((t instanceof SocketTimeoutException || t instanceof InterruptedIOException) && t.getMessage() != null
