@@ -124,6 +124,67 @@ class EtcdAutoConfigurationTest {
         });
     }
 
+    @Test
+    void readConsistencyMakesPlainReadsSerializable() {
+        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        this.runner.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class))
+            .withBean(RestClientCustomizer.class, () -> (builder) -> builder.requestInterceptor((request, body, execution) -> {
+                if (request.getURI().getPath().equals("/v3/kv/range")) {
+                    bodies.add(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                return execution.execute(request, body);
+            }))
+            .withPropertyValues("etcd.read-consistency=serializable")
+            .run((context) -> {
+                EtcdTemplate etcdTemplate = context.getBean(EtcdTemplate.class);
+                etcdTemplate.set("/auto/local", "v");
+                assertThat(etcdTemplate.get("/auto/local")).isEqualTo("v");
+                assertThat(bodies).last().asString().contains("\"serializable\":true");
+                etcdTemplate.get("/auto/local", dev.etcdspring.core.ReadOptions.defaults().quorum(true));
+                assertThat(bodies).last().asString().doesNotContain("serializable");
+            });
+    }
+
+    @Test
+    void customizersRunAfterThePropertiesAndInOrder() {
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        this.runner.withPropertyValues("etcd.api=v2")
+            .withBean("second", EtcdTemplateBuilderCustomizer.class, () -> new OrderedCustomizer(2, calls))
+            .withBean("first", EtcdTemplateBuilderCustomizer.class, () -> new OrderedCustomizer(1, calls))
+            .run((context) -> {
+                assertThat(calls).containsExactly("1", "2");
+                assertThat(context.getBean(EtcdTemplate.class).api()).as("the last customizer wins")
+                    .isEqualTo(EtcdApi.V3);
+            });
+    }
+
+    /** Sets the API, so that the test sees the customizers run after the properties. */
+    record OrderedCustomizer(int order, List<String> calls)
+            implements EtcdTemplateBuilderCustomizer, org.springframework.core.Ordered {
+
+        @Override
+        public void customize(EtcdTemplate.Builder builder) {
+            this.calls.add(Integer.toString(this.order));
+            builder.api((this.order == 1) ? EtcdApi.V2 : EtcdApi.V3);
+        }
+
+        @Override
+        public int getOrder() {
+            return this.order;
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "etcd.read-consistency=eventual | etcd.read-consistency | eventual",
+            "etcd.http-backend=netty | etcd.http-backend | netty" })
+    void unknownEnumeratedValuesFailBindingNamingTheProperty(String setting, String property, String value) {
+        this.runner.withPropertyValues(setting).run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining(property).hasStackTraceContaining(value);
+        });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnTemplate {
 

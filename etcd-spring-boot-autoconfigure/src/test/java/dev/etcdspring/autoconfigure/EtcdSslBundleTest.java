@@ -1,0 +1,89 @@
+package dev.etcdspring.autoconfigure;
+
+import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdTemplate;
+import dev.etcdspring.test.EtcdClusterExtension;
+import dev.etcdspring.test.TestCertificates;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code etcd.ssl.bundle} against a real etcd that serves only https and wants a client certificate: a Spring Boot
+ * PEM bundle made of the test CA and client certificate carries both, on every HTTP backend; a bundle that does not
+ * exist, or one named for http endpoints, fails the start naming the property.
+ */
+class EtcdSslBundleTest {
+
+    @RegisterExtension
+    static final EtcdClusterExtension etcd = EtcdClusterExtension.single().withClientCertAuth();
+
+    private ApplicationContextRunner runner() {
+        TestCertificates tls = etcd.tls();
+        return new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, EtcdAutoConfiguration.class))
+            .withPropertyValues("etcd.endpoints=" + etcd.endpoint(),
+                    "spring.ssl.bundle.pem.etcd-client.truststore.certificate=file:" + tls.caCertificate(),
+                    "spring.ssl.bundle.pem.etcd-client.keystore.certificate=file:" + tls.clientCertificate(),
+                    "spring.ssl.bundle.pem.etcd-client.keystore.private-key=file:" + tls.clientKey());
+    }
+
+    @ParameterizedTest
+    @EnumSource(EtcdApi.class)
+    void theBundleCarriesTrustAndTheClientCertificate(EtcdApi api) {
+        runner().withPropertyValues("etcd.ssl.bundle=etcd-client", "etcd.api=" + api).run((context) -> {
+            EtcdTemplate etcdTemplate = context.getBean(EtcdTemplate.class);
+            etcdTemplate.set("/bundle/k", "secured");
+            assertThat(etcdTemplate.get("/bundle/k")).isEqualTo("secured");
+            assertThat(etcdTemplate.api()).isEqualTo(api);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = dev.etcdspring.core.EtcdHttpBackend.class)
+    void everyBackendChosenByPropertyUsesTheBundle(dev.etcdspring.core.EtcdHttpBackend backend) {
+        String name = backend.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        runner().withPropertyValues("etcd.ssl.bundle=etcd-client", "etcd.http-backend=" + name).run((context) -> {
+            EtcdTemplate etcdTemplate = context.getBean(EtcdTemplate.class);
+            etcdTemplate.set("/bundle/" + name, "v");
+            assertThat(etcdTemplate.get("/bundle/" + name)).isEqualTo("v");
+        });
+    }
+
+    @Test
+    void withoutTheBundleTheServerIsNotTrusted() {
+        runner().run((context) -> assertThat(context.getBean(EtcdTemplate.class).health(java.time.Duration.ofSeconds(2))
+            .healthy()).isFalse());
+    }
+
+    @Test
+    void anUnknownBundleFailsTheStartNamingTheProperty() {
+        runner().withPropertyValues("etcd.ssl.bundle=nope").run((context) -> {
+            FailureAnalysis analysis = analysis(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("'etcd.ssl.bundle'", "nope", "no SSL bundle named");
+            assertThat(analysis.getAction()).contains("etcd.ssl.bundle");
+        });
+    }
+
+    @Test
+    void aBundleForHttpEndpointsFailsTheStartRatherThanSendingInTheClear() {
+        runner().withPropertyValues("etcd.ssl.bundle=etcd-client", "etcd.endpoints=http://127.0.0.1:2379")
+            .run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+                .contains("'etcd.ssl.bundle'", "http://127.0.0.1:2379", "not https"));
+    }
+
+    private static FailureAnalysis analysis(Throwable failure) {
+        assertThat(failure).isNotNull();
+        FailureAnalysis analysis = new InvalidEtcdPropertyFailureAnalyzer().analyze(failure);
+        assertThat(analysis).as("a failure analysis of %s", failure).isNotNull();
+        return analysis;
+    }
+}
