@@ -15,7 +15,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The {@code etcd} health contributor: UP with the version, API, endpoint and index when the member says it is
+ * The {@code etcd} health contributor: UP with the version, cluster id, API, endpoint and index when the member says it is
  * healthy and a linearizable read works; DOWN with the reason otherwise, and DOWN when etcd has not answered within
  * the timeout (the check goes on in the background, and cannot hold up the health endpoint).
  */
@@ -62,7 +62,9 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
             .withDetail("endpoint", health.endpoint())
             .withDetail("api", health.api());
         if (health.healthy()) {
-            builder.withDetail("version", health.serverVersion()).withDetail("index", health.index());
+            builder.withDetail("version", health.serverVersion())
+                .withDetail("clusterId", health.clusterId())
+                .withDetail("index", health.index());
         }
         else {
             builder.withDetail("error", health.reason());

@@ -25,6 +25,7 @@ import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Pauses;
+import dev.etcdspring.core.internal.ReadPosition;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.WatchLoop;
 import dev.etcdspring.core.observation.DefaultEtcdObservationConvention;
@@ -418,17 +419,18 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             endpoint = answer.endpoint();
             String body = new String(answer.body(), StandardCharsets.UTF_8).replace(" ", "");
             if (!answer.isSuccess() || !body.contains("\"health\":\"true\"")) {
-                return new EtcdHealth(false, endpoint, api(), null, 0,
+                return new EtcdHealth(false, endpoint, api(), null, 0, null,
                         "etcd at " + endpoint + " says it is not healthy: HTTP " + answer.status() + " "
                                 + answer.bodySnippet());
             }
             // A linearizable read of a key nobody needs to have: it works only with a leader and a quorum.
-            long index = this.protocol.nextIndex(HEALTH_PROBE_KEY, timeout) - 1;
+            ReadPosition position = this.protocol.position(HEALTH_PROBE_KEY, timeout);
             EtcdVersion version = ServerVersion.read(this.transport, timeout);
-            return new EtcdHealth(true, endpoint, api(), version.server(), index, null);
+            return new EtcdHealth(true, endpoint, api(), version.server(), position.index(), position.clusterId(),
+                    null);
         }
         catch (EtcdException ex) {
-            return new EtcdHealth(false, endpoint, api(), null, 0, ex.getMessage());
+            return new EtcdHealth(false, endpoint, api(), null, 0, null, ex.getMessage());
         }
     }
 

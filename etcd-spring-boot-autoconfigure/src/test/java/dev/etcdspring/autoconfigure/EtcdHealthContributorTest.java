@@ -2,6 +2,7 @@ package dev.etcdspring.autoconfigure;
 
 import java.time.Duration;
 
+import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.test.EtcdClusterExtension;
 import dev.etcdspring.test.FaultyEndpoint;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class EtcdHealthContributorTest {
             Health up = indicator.health(true);
             assertThat(up.getStatus()).isEqualTo(Status.UP);
             assertThat(up.getDetails()).containsEntry("endpoint", this.etcd.endpoint())
-                .containsKeys("version", "index", "api");
+                .containsKeys("version", "index", "api")
+                .containsEntry("clusterId", context.getBean(EtcdTemplate.class).set("/health/id", "v").clusterId());
             this.etcd.cluster().member(0).kill();
             Health down = indicator.health(true);
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);

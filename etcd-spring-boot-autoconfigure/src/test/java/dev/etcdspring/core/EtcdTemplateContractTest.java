@@ -405,6 +405,13 @@ class EtcdTemplateContractTest {
         assertThat(health.api()).isEqualTo(this.api);
         assertThat(health.serverVersion()).startsWith("3.");
         assertThat(health.index()).isPositive();
+        assertThat(health.clusterId()).matches("[0-9a-f]+")
+            .isEqualTo(this.etcdTemplate.set("health/id", "v").clusterId());
+        EtcdApi other = (this.api == EtcdApi.V2) ? EtcdApi.V3 : EtcdApi.V2;
+        try (EtcdTemplate otherApi = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(other).build()) {
+            assertThat(otherApi.health(Duration.ofSeconds(2)).clusterId()).as("one cluster, one id on both APIs")
+                .isEqualTo(health.clusterId());
+        }
         assertThat(health.reason()).isNull();
         try (EtcdTemplate nowhere = EtcdTemplate.builder().endpoints("http://127.0.0.1:" + EtcdCluster.freePort())
             .api(this.api).build()) {

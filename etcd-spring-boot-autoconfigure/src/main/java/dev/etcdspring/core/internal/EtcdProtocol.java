@@ -90,13 +90,15 @@ public interface EtcdProtocol {
     void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout);
 
     /**
-     * Reads the index the next change will have at least: the store index or revision of a read, plus one.
+     * Reads, linearizably, where the cluster is: the store index or revision, whether the key exists or not, and
+     * the cluster's id.
      *
      * @param key the normalised key the read is about
      * @param timeout the timeout, or {@code null}
-     * @return the index to watch from to see every change after this moment
+     * @return the position; its {@link ReadPosition#nextIndex()} is where to watch from to see every change after
+     *         this moment
      */
-    long nextIndex(String key, Duration timeout);
+    ReadPosition position(String key, Duration timeout);
 
     /**
      * Lists the cluster's members.

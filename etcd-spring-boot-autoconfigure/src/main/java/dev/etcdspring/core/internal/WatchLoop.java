@@ -105,7 +105,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
         if (this.nextIndex == 0) {
             try {
                 // Read now, so that every change after watch() returns is delivered.
-                this.nextIndex = protocol.nextIndex(key, null);
+                this.nextIndex = protocol.position(key, null).nextIndex();
             }
             catch (EtcdException ex) {
                 logger.warn("Watch of {} could not read where to start ({}); it starts from the state it finds "
@@ -135,7 +135,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
             this.delivered = false;
             try {
                 if (this.nextIndex == 0) {
-                    this.nextIndex = this.protocol.nextIndex(this.key, null);
+                    this.nextIndex = this.protocol.position(this.key, null).nextIndex();
                     this.delivered = true;
                 }
                 else {

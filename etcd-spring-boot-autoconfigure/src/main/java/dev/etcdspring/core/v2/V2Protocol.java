@@ -31,6 +31,7 @@ import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Pauses;
+import dev.etcdspring.core.internal.ReadPosition;
 import dev.etcdspring.core.internal.WatchSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -242,13 +243,18 @@ public final class V2Protocol implements EtcdProtocol {
     }
 
     @Override
-    public long nextIndex(String key, Duration timeout) {
-        ReadOptions read = (timeout != null) ? ReadOptions.defaults().timeout(timeout) : ReadOptions.defaults();
+    public ReadPosition position(String key, Duration timeout) {
+        StringBuilder query = new StringBuilder();
+        flag(query, "quorum", true);
+        HttpCall call = HttpCall.of(HttpMethod.GET, keyPath(key) + query, true, timeout, key);
+        HttpAnswer answer = execute(call);
+        // On every answer, "not found" included: the exception would not carry it.
+        String clusterId = answer.headers().getFirst("X-Etcd-Cluster-Id");
         try {
-            return get(key, read).etcdIndex() + 1;
+            return new ReadPosition(toResponse(call, answer).etcdIndex(), clusterId);
         }
         catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
-            return ex.getIndex() + 1;
+            return new ReadPosition(ex.getIndex(), clusterId);
         }
     }
 

@@ -25,6 +25,7 @@ import dev.etcdspring.core.internal.HttpAnswer;
 import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Pauses;
+import dev.etcdspring.core.internal.ReadPosition;
 import dev.etcdspring.core.internal.WatchSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -673,9 +674,10 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     @Override
-    public long nextIndex(String key, Duration timeout) {
+    public ReadPosition position(String key, Duration timeout) {
         JsonNode answer = post("/v3/kv/range", rangeRequest(key, null, true, false), true, timeout, key);
-        return number(answer.path("header").path("revision")) + 1;
+        return new ReadPosition(number(answer.path("header").path("revision")),
+                hex(answer.path("header").path("cluster_id")));
     }
 
     // ---------------------------------------------------------------- cluster
