@@ -185,6 +185,16 @@ class EtcdAutoConfigurationTest {
         });
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({ "etcd.password, true", "ETCD_PASSWORD, true", "etcd.Password, true",
+            "etcd.config.password, true", "etcd.username, false", "spring.datasource.password, false",
+            "etcdpassword, false" })
+    void passwordsAreMaskedHoweverThePropertyIsSpelled(String key, boolean masked) {
+        org.springframework.boot.actuate.endpoint.SanitizableData data = new org.springframework.boot.actuate.endpoint.SanitizableData(
+                null, key, "value");
+        assertThat(EtcdAutoConfiguration.EtcdSanitizingConfiguration.isEtcdPassword(data)).isEqualTo(masked);
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnTemplate {
 
