@@ -312,7 +312,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             int[] attempts = new int[1];
             boolean swapped = false;
             try {
-                String next = swap(key, fn, attempts);
+                String next = swapUntilDone(key, fn, attempts);
                 swapped = true;
                 return next;
             }
@@ -327,8 +327,11 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         });
     }
 
-    /** The swap loop; {@code tries[0]} counts the compare-and-sets, for the caller to report however it ends. */
-    private String swap(String key, UnaryOperator<String> fn, int[] tries) {
+    /**
+     * The swap loop: read, apply, compare-and-set, within the bounds. {@code tries[0]} counts the compare-and-sets
+     * as they happen, so that the caller can report them however the loop ends, by return or by exception.
+     */
+    private String swapUntilDone(String key, UnaryOperator<String> fn, int[] tries) {
         String k = writableKey(key);
         OptionChecks.notNull(fn, "fn");
         long deadline = System.nanoTime() + this.swapBounds.timeout().toNanos();
