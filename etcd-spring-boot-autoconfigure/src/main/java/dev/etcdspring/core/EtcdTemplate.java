@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import javax.net.ssl.SSLContext;
@@ -86,9 +87,9 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     private final EtcdClientListener listener;
 
-    private final ObservationRegistry observationRegistry;
+    private final Supplier<ObservationRegistry> observationRegistry;
 
-    private final EtcdObservationConvention observationConvention;
+    private final Supplier<EtcdObservationConvention> observationConvention;
 
     private EtcdTemplate(Builder builder) {
         // Only factories the template made itself are closed with it; a caller's own stay the caller's.
@@ -452,13 +453,13 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      * records nothing) it runs the operation alone, and passes it no context.
      */
     private <T> T observe(String operation, String key, Function<EtcdObservationContext, T> action) {
-        if (this.observationRegistry.isNoop()) {
+        ObservationRegistry registry = this.observationRegistry.get();
+        if (registry == null || registry.isNoop()) {
             return action.apply(null);
         }
         EtcdObservationContext context = new EtcdObservationContext(operation, key, api());
         Observation observation = EtcdObservationDocumentation.ETCD_CLIENT_REQUESTS.observation(
-                this.observationConvention, DefaultEtcdObservationConvention.INSTANCE, () -> context,
-                this.observationRegistry);
+                this.observationConvention.get(), DefaultEtcdObservationConvention.INSTANCE, () -> context, registry);
         observation.start();
         try (Observation.Scope scope = observation.openScope()) {
             return action.apply(context);
@@ -577,9 +578,9 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
         private final List<EtcdClientListener> listeners = new ArrayList<>();
 
-        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+        private Supplier<ObservationRegistry> observationRegistry = () -> ObservationRegistry.NOOP;
 
-        private EtcdObservationConvention observationConvention;
+        private Supplier<EtcdObservationConvention> observationConvention = () -> null;
 
         private Builder() {
         }
@@ -850,6 +851,20 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
          * @return this builder
          */
         public Builder observationRegistry(ObservationRegistry observationRegistry) {
+            OptionChecks.notNull(observationRegistry, "observationRegistry");
+            this.observationRegistry = () -> observationRegistry;
+            return this;
+        }
+
+        /**
+         * The registry to report to, asked at each operation: for a template built before the registry exists
+         * (Spring Boot's configuration import builds one before any bean). While it supplies {@code null},
+         * nothing is observed.
+         *
+         * @param observationRegistry supplies the registry or {@code null}; must not be {@code null} itself
+         * @return this builder
+         */
+        public Builder observationRegistry(Supplier<ObservationRegistry> observationRegistry) {
             this.observationRegistry = OptionChecks.notNull(observationRegistry, "observationRegistry");
             return this;
         }
@@ -862,6 +877,18 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
          * @return this builder
          */
         public Builder observationConvention(EtcdObservationConvention observationConvention) {
+            OptionChecks.notNull(observationConvention, "observationConvention");
+            this.observationConvention = () -> observationConvention;
+            return this;
+        }
+
+        /**
+         * The convention, asked at each observed operation; see {@link #observationRegistry(Supplier)}.
+         *
+         * @param observationConvention supplies the convention, or {@code null} for the default
+         * @return this builder
+         */
+        public Builder observationConvention(Supplier<EtcdObservationConvention> observationConvention) {
             this.observationConvention = OptionChecks.notNull(observationConvention, "observationConvention");
             return this;
         }
