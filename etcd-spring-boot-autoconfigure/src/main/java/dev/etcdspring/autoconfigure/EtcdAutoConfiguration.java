@@ -2,6 +2,7 @@ package dev.etcdspring.autoconfigure;
 
 import java.util.Locale;
 
+import dev.etcdspring.config.EtcdConfigClient;
 import dev.etcdspring.core.EtcdOperations;
 import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.core.observation.EtcdObservationConvention;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -53,6 +55,20 @@ public final class EtcdAutoConfiguration {
         return builder.build();
     }
 
+    /**
+     * When {@code spring.config.import=etcd:} built the template before any bean existed (and this configuration
+     * backed off for it), gives it the application's observation registry and convention once they exist.
+     */
+    @Bean
+    static SmartInitializingSingleton etcdConfigClientObservation(ObjectProvider<EtcdConfigClient> configClient,
+            ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<EtcdObservationConvention> observationConvention) {
+        return () -> configClient.ifAvailable((client) -> {
+            observationRegistry.ifAvailable(client::setObservationRegistry);
+            observationConvention.ifAvailable(client::setObservationConvention);
+        });
+    }
+
     /** Meters for what no single request shows: swap attempts, watch reconnects and resyncs. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
@@ -63,6 +79,13 @@ public final class EtcdAutoConfiguration {
                 EtcdProperties properties) {
             return (builder) -> meterRegistry
                 .ifAvailable((registry) -> builder.listener(new EtcdClientMetrics(registry, properties.getApi())));
+        }
+
+        @Bean
+        static SmartInitializingSingleton etcdConfigClientMetrics(ObjectProvider<EtcdConfigClient> configClient,
+                ObjectProvider<MeterRegistry> meterRegistry) {
+            return () -> configClient.ifAvailable((client) -> meterRegistry.ifAvailable((registry) -> client
+                .addListener(new EtcdClientMetrics(registry, client.getTemplate().api()))));
         }
     }
 

@@ -1,0 +1,140 @@
+package dev.etcdspring.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import dev.etcdspring.autoconfigure.EtcdProperties;
+import dev.etcdspring.autoconfigure.EtcdTemplateConfigurer;
+import dev.etcdspring.core.EtcdClientListener;
+import dev.etcdspring.core.EtcdTemplate;
+import dev.etcdspring.core.observation.EtcdObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.boot.autoconfigure.ssl.JksSslBundleProperties;
+import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
+import org.springframework.boot.autoconfigure.ssl.PropertiesSslBundle;
+import org.springframework.boot.autoconfigure.ssl.SslProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundles;
+
+/**
+ * The template the configuration import reads with, built from {@code etcd.*} through the {@link Binder} before any
+ * bean exists, and what the application context fills in once it does: the observation registry and convention,
+ * and listeners (the meters). The import registers it in the bootstrap context and promotes its template into the
+ * application context as the {@code etcdTemplate} bean, so that the application and the configuration watch use
+ * one client.
+ */
+public final class EtcdConfigClient implements EtcdClientListener {
+
+    /** The bean name the template is promoted under: the auto-configured template's, which then backs off. */
+    public static final String TEMPLATE_BEAN_NAME = "etcdTemplate";
+
+    private final EtcdTemplate template;
+
+    private final List<String> endpoints;
+
+    private volatile ObservationRegistry observationRegistry;
+
+    private volatile EtcdObservationConvention observationConvention;
+
+    private final List<EtcdClientListener> listeners = new CopyOnWriteArrayList<>();
+
+    private EtcdConfigClient(EtcdTemplate.Builder builder) {
+        this.template = builder.observationRegistry((Supplier<ObservationRegistry>) () -> this.observationRegistry)
+            .observationConvention((Supplier<EtcdObservationConvention>) () -> this.observationConvention)
+            .listener(this)
+            .build();
+        this.endpoints = this.template.endpoints();
+    }
+
+    /**
+     * Builds the client from the configuration read so far.
+     *
+     * @param binder binds {@code etcd.*} and {@code spring.ssl.*}
+     * @return the client
+     */
+    static EtcdConfigClient create(Binder binder) {
+        EtcdProperties properties = binder.bind("etcd", Bindable.of(EtcdProperties.class))
+            .orElseGet(EtcdProperties::new);
+        SslBundles sslBundles = (properties.getSsl().getBundle() != null) ? sslBundles(binder) : null;
+        return new EtcdConfigClient(
+                new EtcdTemplateConfigurer(properties, null, sslBundles).configure(EtcdTemplate.builder()));
+    }
+
+    /** The SSL bundles of {@code spring.ssl.bundle.*}, made as Spring Boot makes them, before its beans exist. */
+    private static SslBundles sslBundles(Binder binder) {
+        SslProperties ssl = binder.bind("spring.ssl", Bindable.of(SslProperties.class)).orElseGet(SslProperties::new);
+        DefaultSslBundleRegistry registry = new DefaultSslBundleRegistry();
+        for (Map.Entry<String, PemSslBundleProperties> pem : ssl.getBundle().getPem().entrySet()) {
+            registry.registerBundle(pem.getKey(), PropertiesSslBundle.get(pem.getValue()));
+        }
+        for (Map.Entry<String, JksSslBundleProperties> jks : ssl.getBundle().getJks().entrySet()) {
+            registry.registerBundle(jks.getKey(), PropertiesSslBundle.get(jks.getValue()));
+        }
+        return registry;
+    }
+
+    /**
+     * The template.
+     *
+     * @return the template
+     */
+    public EtcdTemplate getTemplate() {
+        return this.template;
+    }
+
+    /**
+     * The endpoints the template talks to, for messages.
+     *
+     * @return the endpoints
+     */
+    public List<String> getEndpoints() {
+        return this.endpoints;
+    }
+
+    /**
+     * Sets the registry the template reports its operations to from now on.
+     *
+     * @param observationRegistry the registry
+     */
+    public void setObservationRegistry(ObservationRegistry observationRegistry) {
+        this.observationRegistry = observationRegistry;
+    }
+
+    /**
+     * Sets the convention of the template's observations from now on.
+     *
+     * @param observationConvention the convention
+     */
+    public void setObservationConvention(EtcdObservationConvention observationConvention) {
+        this.observationConvention = observationConvention;
+    }
+
+    /**
+     * Adds a listener of the template's swaps and watches.
+     *
+     * @param listener the listener
+     */
+    public void addListener(EtcdClientListener listener) {
+        this.listeners.add(listener);
+    }
+
+    @Override
+    public void swapFinished(String key, int attempts, boolean swapped) {
+        this.listeners.forEach((listener) -> listener.swapFinished(key, attempts, swapped));
+    }
+
+    @Override
+    public void watchReconnecting(String key, Throwable cause) {
+        this.listeners.forEach((listener) -> listener.watchReconnecting(key, cause));
+    }
+
+    @Override
+    public void watchResynced(String key, long index) {
+        this.listeners.forEach((listener) -> listener.watchResynced(key, index));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.etcdspring.config;
+
+import java.util.List;
+
+import dev.etcdspring.core.EtcdException;
+import dev.etcdspring.core.EtcdKeyNotFoundException;
+import dev.etcdspring.core.EtcdNotDirectoryException;
+import org.apache.commons.logging.Log;
+
+import org.springframework.boot.context.config.ConfigData;
+import org.springframework.boot.context.config.ConfigDataLoader;
+import org.springframework.boot.context.config.ConfigDataLoaderContext;
+import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+
+/**
+ * Loads one etcd path into an {@link EtcdPropertySource} with one read, retried while etcd cannot be reached
+ * ({@code etcd.config.retry.*}). A path that does not exist fails the start unless the location is
+ * {@code optional:} or the path is a profile's; etcd out of reach fails it with a message naming the path and the
+ * endpoints, unless the location is optional or {@code etcd.config.fail-fast=false}.
+ */
+public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataResource> {
+
+    private final Log logger;
+
+    /**
+     * Created by Spring Boot.
+     *
+     * @param logFactory the log factory of the start-up, which logs once logging is set up
+     */
+    public EtcdConfigDataLoader(DeferredLogFactory logFactory) {
+        this.logger = logFactory.getLog(EtcdConfigDataLoader.class);
+    }
+
+    @Override
+    public ConfigData load(ConfigDataLoaderContext context, EtcdConfigDataResource resource)
+            throws ConfigDataResourceNotFoundException {
+        EtcdConfigClient client = context.getBootstrapContext().get(EtcdConfigClient.class);
+        EtcdConfigProperties config = context.getBootstrapContext().get(EtcdConfigProperties.class);
+        EtcdPropertySource.Snapshot snapshot;
+        try {
+            snapshot = readWithRetry(client, config, resource);
+        }
+        catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
+            if (resource.isMayBeAbsent()) {
+                // Kept, empty, so that keys written there later have a source to appear in.
+                snapshot = EtcdPropertySource.Snapshot.empty(ex.getIndex());
+            }
+            else {
+                throw new ConfigDataResourceNotFoundException(resource, ex);
+            }
+        }
+        catch (EtcdException ex) {
+            String message = "Could not load configuration from etcd path " + resource.getPath() + " at "
+                    + client.getEndpoints() + ": " + ex.getMessage();
+            if (resource.isOptionalPath()) {
+                this.logger.warn(message + "; going on without it, as the location is optional");
+                return ConfigData.EMPTY;
+            }
+            if (!config.isFailFast()) {
+                this.logger.warn(message + "; going on without it, as etcd.config.fail-fast=false");
+                return ConfigData.EMPTY;
+            }
+            throw new EtcdConfigDataException(message, resource.getPath(), client.getEndpoints(), ex);
+        }
+        return new ConfigData(List.of(new EtcdPropertySource(resource.getPropertySourceName(), resource.getPath(),
+                snapshot)));
+    }
+
+    private EtcdPropertySource.Snapshot readWithRetry(EtcdConfigClient client, EtcdConfigProperties config,
+            EtcdConfigDataResource resource) {
+        EtcdConfigProperties.Retry retry = config.getRetry();
+        RetryPolicy policy = RetryPolicy.builder()
+            .maxRetries(Math.max(0, retry.getMaxAttempts() - 1))
+            .delay(retry.getInitialInterval())
+            .multiplier(retry.getMultiplier())
+            .maxDelay(retry.getMaxInterval())
+            .predicate(EtcdConfigDataLoader::isWorthRetrying)
+            .build();
+        try {
+            return new RetryTemplate(policy).execute(
+                    () -> EtcdConfigReader.read(client.getTemplate(), resource.getPath(), resource.getFormat()));
+        }
+        catch (RetryException ex) {
+            Throwable last = ex.getLastException();
+            if (last instanceof EtcdException etcd) {
+                if (ex.getRetryCount() > 0) {
+                    throw new EtcdAfterRetriesException(etcd, ex.getRetryCount() + 1);
+                }
+                throw etcd;
+            }
+            if (last instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(last);
+        }
+    }
+
+    /** Failures that another attempt may not meet: no answer, or a member without leader or quorum. */
+    private static boolean isWorthRetrying(Throwable failure) {
+        return failure instanceof EtcdException etcd && (etcd.getHttpStatus() == 0 || etcd.getHttpStatus() >= 500);
+    }
+
+    /** The last failure of a load, saying how many attempts it took. */
+    private static final class EtcdAfterRetriesException extends EtcdException {
+
+        EtcdAfterRetriesException(EtcdException last, int attempts) {
+            super(last.getMessage() + " (" + attempts + " attempts)",
+                    new Details(last.getErrorCode(), last.getHttpStatus(), last.getIndex(), last.getEtcdMessage(),
+                            last.getEtcdCause(), last.getKey(), false),
+                    last);
+        }
+    }
+}
