@@ -98,11 +98,14 @@ public final class V3Protocol implements EtcdProtocol {
             List<JsonNode> kvs = list(answer, "kvs");
             return response("get", directory(key, kvs, options, false, leases(kvs, timeout)), null, answer);
         }
-        // Most reads are of a key with a value: one range finds it.
-        JsonNode single = post("/v3/kv/range", rangeRequest(key, null, false, serializable), true, timeout, key);
-        List<JsonNode> found = list(single, "kvs");
-        if (!found.isEmpty()) {
-            return response("get", leaf(found.get(0), leases(found, timeout)), null, single);
+        // Most reads are of a key with a value: one range finds it. A recursive read is of a directory (a whole
+        // configuration tree, say): the transaction below answers it alone, in one request.
+        if (!options.isRecursive()) {
+            JsonNode single = post("/v3/kv/range", rangeRequest(key, null, false, serializable), true, timeout, key);
+            List<JsonNode> found = list(single, "kvs");
+            if (!found.isEmpty()) {
+                return response("get", leaf(found.get(0), leases(found, timeout)), null, single);
+            }
         }
         // Otherwise one read-only transaction sees the key, what lies below it and its ancestors in one state.
         List<String> ancestors = V3Keys.ancestors(key);
