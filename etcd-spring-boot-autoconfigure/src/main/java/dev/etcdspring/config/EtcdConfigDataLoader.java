@@ -41,8 +41,14 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
         EtcdConfigClient client = context.getBootstrapContext().get(EtcdConfigClient.class);
         EtcdConfigProperties config = context.getBootstrapContext().get(EtcdConfigProperties.class);
         EtcdPropertySource.Snapshot snapshot;
+        long start = System.nanoTime();
         try {
             snapshot = readWithRetry(client, config, resource);
+            if (this.logger.isDebugEnabled()) {
+                this.logger.debug("Loaded " + snapshot.values().size() + " properties from etcd path "
+                        + resource.getPath() + " at index " + snapshot.index() + " in "
+                        + (System.nanoTime() - start) / 1_000_000 + " ms");
+            }
         }
         catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
             if (resource.isMayBeAbsent()) {

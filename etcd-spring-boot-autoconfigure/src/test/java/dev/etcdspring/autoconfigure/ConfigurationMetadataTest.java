@@ -39,7 +39,9 @@ class ConfigurationMetadataTest {
         assertThat(names).contains("etcd.endpoints", "etcd.api", "etcd.timeout", "etcd.connect-timeout",
                 "etcd.read-consistency", "etcd.http-backend", "etcd.username", "etcd.password", "etcd.ssl.bundle",
                 "etcd.swap.max-attempts", "etcd.swap.timeout", "etcd.watch.initial-backoff", "etcd.watch.max-backoff",
-                "etcd.health.timeout", "management.health.etcd.enabled");
+                "etcd.health.timeout", "management.health.etcd.enabled", "etcd.config.prefix", "etcd.config.format",
+                "etcd.config.fail-fast", "etcd.config.retry.max-attempts", "etcd.config.retry.initial-interval",
+                "etcd.config.retry.multiplier", "etcd.config.retry.max-interval");
     }
 
     @Test
@@ -54,6 +56,7 @@ class ConfigurationMetadataTest {
             hinted.add(hint.path("name").asString() + "=" + values);
         }
         assertThat(hinted).contains("etcd.api=[v3, v2]", "etcd.read-consistency=[linearizable, serializable]",
-                "etcd.http-backend=[jetty, http-components, jdk, url-connection]");
+                "etcd.http-backend=[jetty, http-components, jdk, url-connection]",
+                "etcd.config.format=[key-value, yaml, properties]");
     }
 }

@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(EtcdApi.class)
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class EtcdConfigDataTest {
 
     @RegisterExtension
@@ -303,5 +304,14 @@ class EtcdConfigDataTest {
         DemoProperties demo = start("--spring.config.import=etcd:/config/myapp/").getBean(DemoProperties.class);
         assertThat(demo.getTitle()).isEqualTo(value);
         assertThat(demo.getFlags()).containsEntry("ünïcode key", true);
+    }
+
+    @Test
+    void valuesAreNeverLogged(org.springframework.boot.test.system.CapturedOutput output) {
+        this.etcdTemplate.set("/config/myapp/demo/title", "s3cr3t-config-value");
+        start("--spring.config.import=etcd:/config/myapp/", "--logging.level.dev.etcdspring=trace",
+                "--logging.level.org.springframework.boot.context.config=trace");
+        assertThat(output.getAll()).contains("Loaded 1 properties from etcd path /config/myapp/")
+            .doesNotContain("s3cr3t-config-value");
     }
 }
