@@ -73,7 +73,7 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
             throw new EtcdConfigDataException(message, resource.getPath(), client.getEndpoints(), ex);
         }
         return new ConfigData(List.of(new EtcdPropertySource(resource.getPropertySourceName(), resource.getPath(),
-                snapshot)));
+                resource.getFormat(), snapshot)));
     }
 
     private EtcdPropertySource.Snapshot readWithRetry(EtcdConfigClient client, EtcdConfigProperties config,

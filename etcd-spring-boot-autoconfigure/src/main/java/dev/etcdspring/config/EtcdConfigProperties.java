@@ -34,6 +34,8 @@ public class EtcdConfigProperties {
 
     private final Retry retry = new Retry();
 
+    private final Watch watch = new Watch();
+
     public String getPrefix() {
         return this.prefix;
     }
@@ -60,6 +62,57 @@ public class EtcdConfigProperties {
 
     public Retry getRetry() {
         return this.retry;
+    }
+
+    public Watch getWatch() {
+        return this.watch;
+    }
+
+    /**
+     * How the imported paths are kept live.
+     */
+    public static class Watch {
+
+        /**
+         * Whether to watch the imported paths once the application is ready, and apply their changes: the
+         * property sources, @ConfigurationProperties beans, and @RefreshScope beans with Spring Cloud.
+         */
+        private boolean enabled = true;
+
+        /**
+         * How long a path must be quiet after a change before the change is applied, so that a burst of writes is
+         * applied once.
+         */
+        private Duration delay = Duration.ofMillis(20);
+
+        /**
+         * Longest a change waits during an unbroken burst of writes before it is applied anyway.
+         */
+        private Duration maxDelay = Duration.ofMillis(500);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getDelay() {
+            return this.delay;
+        }
+
+        public void setDelay(Duration delay) {
+            this.delay = delay;
+        }
+
+        public Duration getMaxDelay() {
+            return this.maxDelay;
+        }
+
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
     }
 
     /**

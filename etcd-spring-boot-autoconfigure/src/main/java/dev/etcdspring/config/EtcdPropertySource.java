@@ -15,6 +15,8 @@ import org.springframework.core.env.EnumerablePropertySource;
  */
 public class EtcdPropertySource extends EnumerablePropertySource<String> implements OriginLookup<String> {
 
+    private final EtcdConfigFormat format;
+
     private volatile Snapshot snapshot;
 
     /**
@@ -22,11 +24,22 @@ public class EtcdPropertySource extends EnumerablePropertySource<String> impleme
      *
      * @param name the source's name
      * @param path the etcd path it holds
+     * @param format how the path holds configuration
      * @param snapshot its contents
      */
-    public EtcdPropertySource(String name, String path, Snapshot snapshot) {
+    public EtcdPropertySource(String name, String path, EtcdConfigFormat format, Snapshot snapshot) {
         super(name, path);
+        this.format = format;
         this.snapshot = snapshot;
+    }
+
+    /**
+     * How the path holds configuration, to read it again the same way.
+     *
+     * @return the format
+     */
+    public EtcdConfigFormat getFormat() {
+        return this.format;
     }
 
     /**
