@@ -9,6 +9,8 @@ import dev.etcdspring.core.observation.EtcdObservationConvention;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -62,10 +64,18 @@ public final class EtcdAutoConfiguration {
     @Bean
     static SmartInitializingSingleton etcdConfigClientObservation(ObjectProvider<EtcdConfigClient> configClient,
             ObjectProvider<ObservationRegistry> observationRegistry,
-            ObjectProvider<EtcdObservationConvention> observationConvention) {
+            ObjectProvider<EtcdObservationConvention> observationConvention,
+            ObjectProvider<EtcdConnectionDetails> connectionDetails) {
         return () -> configClient.ifAvailable((client) -> {
             observationRegistry.ifAvailable(client::setObservationRegistry);
             observationConvention.ifAvailable(client::setObservationConvention);
+            EtcdConnectionDetails details = connectionDetails.getIfUnique();
+            if (details != null && !(details instanceof PropertiesEtcdConnectionDetails)) {
+                LogFactory.getLog(EtcdAutoConfiguration.class).warn("The etcd client of spring.config.import=etcd: "
+                        + "was built from etcd.* before the " + details.getClass().getSimpleName() + " bean existed, "
+                        + "and serves the application too: it talks to " + client.getEndpoints()
+                        + ", not to that bean's endpoints. Set etcd.endpoints to them, or import without etcd:.");
+            }
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.etcdspring.autoconfigure;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
@@ -55,8 +56,12 @@ public final class EtcdTemplateConfigurer {
         set("etcd.http-backend", p.getHttpBackend(), builder::httpBackend);
         set("etcd.swap.max-attempts", p.getSwap().getMaxAttempts(), builder::swapMaxAttempts);
         set("etcd.swap.timeout", p.getSwap().getTimeout(), builder::swapTimeout);
-        set("etcd.watch.initial-backoff", p.getWatch().getInitialBackoff(),
-                (initial) -> builder.watchBackoff(initial, p.getWatch().getMaxBackoff()));
+        // One builder call checks both bounds; the property named is the one at fault.
+        Duration initial = p.getWatch().getInitialBackoff();
+        boolean initialValid = initial != null && !initial.isNegative() && !initial.isZero();
+        set(initialValid ? "etcd.watch.max-backoff" : "etcd.watch.initial-backoff",
+                initialValid ? p.getWatch().getMaxBackoff() : initial,
+                (value) -> builder.watchBackoff(initial, p.getWatch().getMaxBackoff()));
         if (this.connectionDetails.getUsername() != null) {
             String password = (this.connectionDetails.getPassword() != null) ? this.connectionDetails.getPassword()
                     : "";

@@ -1,8 +1,10 @@
 package dev.etcdspring.config;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import java.beans.PropertyDescriptor;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,21 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeanUtils;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindingPostProcessor;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindMethod;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.ApplicationContext;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Rebinds, in place, the {@code @ConfigurationProperties} beans whose prefix covers a changed property name. Each is
  * bound afresh into a new instance by Spring Boot's own binding post-processor (converters and validation
- * included), whose state is then copied into the bean: a removed property falls back to its default, and a bean
- * whose new values do not bind or validate keeps its old ones. A constructor-bound bean (a record, say) cannot
- * change in place: that is logged once per bean.
+ * included), whose properties are then copied into the bean: a removed property falls back to its default, and a
+ * bean whose new values do not bind or validate keeps its old ones. A constructor-bound bean (a record, say) cannot
+ * change in place: that is logged once per bean. Only the prefix decides: a bean whose value comes through a
+ * placeholder ({@code app.url=${db.host}}) is not rebound when {@code db.host} changes.
  */
 final class ConfigurationPropertiesRebinder {
 
@@ -85,26 +91,44 @@ final class ConfigurationPropertiesRebinder {
     }
 
     private boolean rebind(ConfigurationPropertiesBindingPostProcessor binder, String beanName, Object bean) {
+        Object target = bean;
         if (AopUtils.isAopProxy(bean)) {
-            // A proxied bean (Spring Cloud's @RefreshScope, say) is rebuilt by its scope, not here.
-            return false;
+            target = AopProxyUtils.getSingletonTarget(bean);
+            if (target == null) {
+                // A scoped proxy (Spring Cloud's @RefreshScope, say): its scope builds it again, not this.
+                return false;
+            }
         }
         try {
-            Object fresh = newInstance(bean.getClass());
+            Object fresh = newInstance(target.getClass());
             if (fresh == null) {
                 // No way to learn the defaults: bind over the current state; a removed property keeps its value.
-                binder.postProcessBeforeInitialization(bean, beanName);
+                binder.postProcessBeforeInitialization(target, beanName);
                 return true;
             }
             binder.postProcessBeforeInitialization(fresh, beanName);
-            copyState(fresh, bean);
+            List<Runnable> writes = new ArrayList<>();
+            plan(fresh, target, writes, 0);
+            writes.forEach(Runnable::run);
             return true;
         }
         catch (RuntimeException ex) {
+            // Not the exception's message: a conversion or validation failure quotes the value, which may be secret.
             logger.error("Could not rebind the @ConfigurationProperties bean '" + beanName + "' to the configuration "
-                    + "from etcd; it keeps its previous values", ex);
+                    + "from etcd (" + describe(ex) + "); it keeps its previous values");
+            logger.debug("Rebinding '" + beanName + "' failed", ex);
             return false;
         }
+    }
+
+    /** The exception's type, and the property it is about when binding says so: never a value. */
+    private static String describe(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof BindException bind) {
+                return "property " + bind.getName() + " does not bind";
+            }
+        }
+        return ex.getClass().getSimpleName();
     }
 
     private static Object newInstance(Class<?> type) {
@@ -117,36 +141,49 @@ final class ConfigurationPropertiesRebinder {
     }
 
     /**
-     * Copies every field of {@code from} into {@code to}: a final collection or map gets the other's elements, a
-     * final nested object the other's state.
+     * Plans the copy of every bound property of {@code from} into {@code to}, reading everything before anything is
+     * written: a property with a setter gets the fresh value; a read-only collection or map (a final field, say) the
+     * fresh elements; a read-only nested object the fresh state, property by property. Only JavaBean properties are
+     * copied, never other fields (what {@code *Aware} callbacks or a proxy set).
      */
-    private static void copyState(Object from, Object to) {
-        ReflectionUtils.doWithFields(from.getClass(), (field) -> copyField(field, from, to),
-                (field) -> !Modifier.isStatic(field.getModifiers()) && !field.isSynthetic());
-    }
-
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static void copyField(Field field, Object from, Object to) throws IllegalAccessException {
-        ReflectionUtils.makeAccessible(field);
-        Object value = field.get(from);
-        if (!Modifier.isFinal(field.getModifiers())) {
-            field.set(to, value);
+    private static void plan(Object from, Object to, List<Runnable> writes, int depth) {
+        if (depth > 16) {
             return;
         }
-        Object target = field.get(to);
-        if (target == null || value == null || target == value) {
-            return;
-        }
-        if (target instanceof Collection collection && value instanceof Collection values) {
-            collection.clear();
-            collection.addAll(values);
-        }
-        else if (target instanceof Map map && value instanceof Map values) {
-            map.clear();
-            map.putAll(values);
-        }
-        else if (target.getClass() == value.getClass() && !target.getClass().getName().startsWith("java.")) {
-            copyState(value, target);
+        BeanWrapper source = new BeanWrapperImpl(from);
+        BeanWrapper target = new BeanWrapperImpl(to);
+        for (PropertyDescriptor property : source.getPropertyDescriptors()) {
+            String name = property.getName();
+            if (name.equals("class") || !source.isReadableProperty(name) || !target.isReadableProperty(name)) {
+                continue;
+            }
+            Object value = source.getPropertyValue(name);
+            if (target.isWritableProperty(name)) {
+                writes.add(() -> target.setPropertyValue(name, value));
+                continue;
+            }
+            Object current = target.getPropertyValue(name);
+            if (current == null || value == null || current == value) {
+                continue;
+            }
+            if (current instanceof Collection collection && value instanceof Collection values) {
+                List<Object> elements = new ArrayList<>(values);
+                writes.add(() -> {
+                    collection.clear();
+                    collection.addAll(elements);
+                });
+            }
+            else if (current instanceof Map map && value instanceof Map values) {
+                Map<Object, Object> entries = new LinkedHashMap<>(values);
+                writes.add(() -> {
+                    map.clear();
+                    map.putAll(entries);
+                });
+            }
+            else if (current.getClass() == value.getClass() && !BeanUtils.isSimpleProperty(current.getClass())) {
+                plan(value, current, writes, depth + 1);
+            }
         }
     }
 }

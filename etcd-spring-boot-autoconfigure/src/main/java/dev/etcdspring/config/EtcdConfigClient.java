@@ -25,13 +25,13 @@ import org.springframework.boot.ssl.SslBundles;
  * The template the configuration import reads with, built from {@code etcd.*} through the {@link Binder} before any
  * bean exists, and what the application context fills in once it does: the observation registry and convention,
  * and listeners (the meters). The import registers it in the bootstrap context and promotes its template into the
- * application context as the {@code etcdTemplate} bean, so that the application and the configuration watch use
- * one client.
+ * application context as the {@code etcdConfigTemplate} bean (the auto-configured template then backs off), so
+ * that the application and the configuration watch use one client.
  */
-public final class EtcdConfigClient implements EtcdClientListener {
+public final class EtcdConfigClient {
 
-    /** The bean name the template is promoted under: the auto-configured template's, which then backs off. */
-    public static final String TEMPLATE_BEAN_NAME = "etcdTemplate";
+    /** The bean name the template is promoted under. */
+    public static final String TEMPLATE_BEAN_NAME = "etcdConfigTemplate";
 
     private final EtcdTemplate template;
 
@@ -43,10 +43,13 @@ public final class EtcdConfigClient implements EtcdClientListener {
 
     private final List<EtcdClientListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** Set once a load found etcd out of reach after its retries: the next paths try once, not as many times. */
+    private volatile boolean unreachable;
+
     private EtcdConfigClient(EtcdTemplate.Builder builder) {
         this.template = builder.observationRegistry((Supplier<ObservationRegistry>) () -> this.observationRegistry)
             .observationConvention((Supplier<EtcdObservationConvention>) () -> this.observationConvention)
-            .listener(this)
+            .listener(new Forwarding())
             .build();
         this.endpoints = this.template.endpoints();
     }
@@ -123,18 +126,42 @@ public final class EtcdConfigClient implements EtcdClientListener {
         this.listeners.add(listener);
     }
 
-    @Override
-    public void swapFinished(String key, int attempts, boolean swapped) {
-        this.listeners.forEach((listener) -> listener.swapFinished(key, attempts, swapped));
+    boolean isUnreachable() {
+        return this.unreachable;
     }
 
-    @Override
-    public void watchReconnecting(String key, Throwable cause) {
-        this.listeners.forEach((listener) -> listener.watchReconnecting(key, cause));
+    void setUnreachable(boolean unreachable) {
+        this.unreachable = unreachable;
     }
 
-    @Override
-    public void watchResynced(String key, long index) {
-        this.listeners.forEach((listener) -> listener.watchResynced(key, index));
+    /** Tells the listeners added so far; one that throws does not keep the others from being told. */
+    private final class Forwarding implements EtcdClientListener {
+
+        @Override
+        public void swapFinished(String key, int attempts, boolean swapped) {
+            each((listener) -> listener.swapFinished(key, attempts, swapped));
+        }
+
+        @Override
+        public void watchReconnecting(String key, Throwable cause) {
+            each((listener) -> listener.watchReconnecting(key, cause));
+        }
+
+        @Override
+        public void watchResynced(String key, long index) {
+            each((listener) -> listener.watchResynced(key, index));
+        }
+
+        private void each(java.util.function.Consumer<EtcdClientListener> call) {
+            for (EtcdClientListener listener : EtcdConfigClient.this.listeners) {
+                try {
+                    call.accept(listener);
+                }
+                catch (RuntimeException ex) {
+                    org.apache.commons.logging.LogFactory.getLog(EtcdConfigClient.class)
+                        .warn("An etcd client listener failed", ex);
+                }
+            }
+        }
     }
 }

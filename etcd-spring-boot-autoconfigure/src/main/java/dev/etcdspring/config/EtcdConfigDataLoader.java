@@ -51,26 +51,26 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
             }
         }
         catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
-            if (resource.isMayBeAbsent()) {
-                // Kept, empty, so that keys written there later have a source to appear in.
-                snapshot = EtcdPropertySource.Snapshot.empty(ex.getIndex());
-            }
-            else {
+            if (!resource.isMayBeAbsent() && !resource.isOptionalPath()) {
                 throw new ConfigDataResourceNotFoundException(resource, ex);
             }
+            // Kept, empty, so that keys written there later have a source to appear in, and are watched.
+            snapshot = EtcdPropertySource.Snapshot.empty(ex.getIndex());
         }
         catch (EtcdException ex) {
+            client.setUnreachable(true);
             String message = "Could not load configuration from etcd path " + resource.getPath() + " at "
                     + client.getEndpoints() + ": " + ex.getMessage();
-            if (resource.isOptionalPath()) {
-                this.logger.warn(message + "; going on without it, as the location is optional");
-                return ConfigData.EMPTY;
+            if (resource.isOptionalPath() || !config.isFailFast()) {
+                this.logger.warn(message + "; going on without it, as "
+                        + (resource.isOptionalPath() ? "the path is optional" : "etcd.config.fail-fast=false")
+                        + ", and applying it once etcd answers");
+                // Index 0: nothing read yet. The watch starts from whatever etcd holds when it answers.
+                snapshot = EtcdPropertySource.Snapshot.empty(0);
             }
-            if (!config.isFailFast()) {
-                this.logger.warn(message + "; going on without it, as etcd.config.fail-fast=false");
-                return ConfigData.EMPTY;
+            else {
+                throw new EtcdConfigDataException(message, resource.getPath(), client.getEndpoints(), ex);
             }
-            throw new EtcdConfigDataException(message, resource.getPath(), client.getEndpoints(), ex);
         }
         return new ConfigData(List.of(new EtcdPropertySource(resource.getPropertySourceName(), resource.getPath(),
                 resource.getFormat(), snapshot)));
@@ -79,8 +79,12 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
     private EtcdPropertySource.Snapshot readWithRetry(EtcdConfigClient client, EtcdConfigProperties config,
             EtcdConfigDataResource resource) {
         EtcdConfigProperties.Retry retry = config.getRetry();
+        // Once a path found etcd out of reach after all the attempts, the optional paths of the start try once; a
+        // mandatory one still tries them all before it stops the start.
+        boolean optional = resource.isOptionalPath() || resource.isMayBeAbsent();
+        int attempts = (client.isUnreachable() && optional) ? 1 : retry.getMaxAttempts();
         RetryPolicy policy = RetryPolicy.builder()
-            .maxRetries(Math.max(0, retry.getMaxAttempts() - 1))
+            .maxRetries(Math.max(0, attempts - 1))
             .delay(retry.getInitialInterval())
             .multiplier(retry.getMultiplier())
             .maxDelay(retry.getMaxInterval())

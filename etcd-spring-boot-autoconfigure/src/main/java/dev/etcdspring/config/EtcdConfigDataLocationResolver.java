@@ -100,7 +100,8 @@ public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolve
 
     /**
      * Registers the client once, and promotes its template into the application context when the bootstrap
-     * context closes, with the bean name the auto-configured template would have, so that it backs off.
+     * context closes: the auto-configured template backs off for it. It has a name of its own, which no bean an
+     * application defines later replaces (and closes in passing).
      */
     private static void registerClient(ConfigurableBootstrapContext bootstrap, Binder binder,
             EtcdConfigProperties config) {
@@ -114,11 +115,9 @@ public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolve
         bootstrap.addCloseListener((event) -> {
             EtcdConfigClient client = event.getBootstrapContext().get(EtcdConfigClient.class);
             var beanFactory = event.getApplicationContext().getBeanFactory();
-            if (!beanFactory.containsBean(EtcdConfigClient.TEMPLATE_BEAN_NAME)) {
-                beanFactory.registerSingleton(EtcdConfigClient.TEMPLATE_BEAN_NAME, client.getTemplate());
-                if (beanFactory instanceof DefaultListableBeanFactory registry) {
-                    registry.registerDisposableBean(EtcdConfigClient.TEMPLATE_BEAN_NAME, client.getTemplate()::close);
-                }
+            beanFactory.registerSingleton(EtcdConfigClient.TEMPLATE_BEAN_NAME, client.getTemplate());
+            if (beanFactory instanceof DefaultListableBeanFactory registry) {
+                registry.registerDisposableBean(EtcdConfigClient.TEMPLATE_BEAN_NAME, client.getTemplate()::close);
             }
             beanFactory.registerSingleton("etcdConfigClient", client);
         });

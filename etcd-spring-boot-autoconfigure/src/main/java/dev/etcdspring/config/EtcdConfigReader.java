@@ -21,7 +21,8 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ByteArrayResource;
 
 /**
- * Reads one path into a {@link EtcdPropertySource.Snapshot} with one linearizable read: recursive for
+ * Reads one path into a {@link EtcdPropertySource.Snapshot} with one linearizable read (whatever the template's
+ * read consistency: a refresh must not see a state older than the change that caused it): recursive for
  * {@link EtcdConfigFormat#KEY_VALUE}, of the path's own value for the document formats.
  */
 final class EtcdConfigReader {
@@ -37,12 +38,13 @@ final class EtcdConfigReader {
      * @param format how it holds configuration
      * @return the snapshot
      * @throws EtcdKeyNotFoundException if the path does not exist
-     * @throws IllegalStateException if a document cannot be parsed
+     * @throws InvalidEtcdDocumentException if a document cannot be parsed
      */
     static EtcdPropertySource.Snapshot read(EtcdOperations etcd, String path, EtcdConfigFormat format) {
         String key = path.substring(0, path.length() - 1);
         if (format == EtcdConfigFormat.KEY_VALUE) {
-            EtcdResponse response = etcd.getResponse(key, ReadOptions.defaults().recursive(true).sorted(true));
+            EtcdResponse response = etcd.getResponse(key,
+                    ReadOptions.defaults().recursive(true).sorted(true).quorum(true));
             Map<String, Object> values = new LinkedHashMap<>();
             Map<String, String> keys = new LinkedHashMap<>();
             if (response.node().dir()) {
@@ -50,9 +52,9 @@ final class EtcdConfigReader {
             }
             return new EtcdPropertySource.Snapshot(values, keys, response.etcdIndex());
         }
-        EtcdResponse response = etcd.getResponse(key);
+        EtcdResponse response = etcd.getResponse(key, ReadOptions.defaults().quorum(true));
         if (response.node().dir()) {
-            throw new IllegalStateException("etcd path " + key + " is a directory, but etcd.config.format="
+            throw new InvalidEtcdDocumentException("etcd path " + key + " is a directory, but etcd.config.format="
                     + format.name().toLowerCase(java.util.Locale.ROOT) + " reads one key holding a document");
         }
         return document(key, response.node().value(), format, response.etcdIndex());
@@ -133,13 +135,20 @@ final class EtcdConfigReader {
             documents = loader.load(key, new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8), "etcd key " + key));
         }
         catch (IOException | RuntimeException ex) {
-            // The message of a parser names line and column, never the value.
-            throw new IllegalStateException("etcd key " + key + " does not hold a valid "
-                    + format.name().toLowerCase(java.util.Locale.ROOT) + " document: " + ex.getMessage(), ex);
+            // Neither the parser's message nor the exception itself: both quote the document, which may hold secrets.
+            throw new InvalidEtcdDocumentException("etcd key " + key + " does not hold a valid "
+                    + format.name().toLowerCase(java.util.Locale.ROOT) + " document (" + ex.getClass().getSimpleName()
+                    + "); check it with a " + format.name().toLowerCase(java.util.Locale.ROOT) + " parser");
         }
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, String> keys = new LinkedHashMap<>();
         for (PropertySource<?> document : documents) {
+            if (document.containsProperty("spring.config.activate.on-profile")
+                    || document.containsProperty("spring.config.activate.on-cloud-platform")) {
+                throw new InvalidEtcdDocumentException("etcd key " + key + " holds a document activated by "
+                        + "spring.config.activate.*, which a document in etcd cannot be: put a profile's configuration "
+                        + "under " + key + ",<profile> instead");
+            }
             if (document instanceof EnumerablePropertySource<?> enumerable) {
                 for (String name : enumerable.getPropertyNames()) {
                     Object value = enumerable.getProperty(name);

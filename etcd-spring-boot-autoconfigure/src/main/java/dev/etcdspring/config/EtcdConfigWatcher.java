@@ -1,12 +1,13 @@
 package dev.etcdspring.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
@@ -39,12 +42,16 @@ import org.springframework.core.env.PropertySource;
  * Spring Cloud an {@code EnvironmentChangeEvent} and a refresh of the {@code RefreshScope}. A read that finds
  * nothing new publishes nothing.
  */
-public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+public class EtcdConfigWatcher
+        implements ApplicationListener<ApplicationReadyEvent>, ApplicationContextAware, DisposableBean {
 
     /** The observation of one refresh: Spring Boot makes it a timer. */
     public static final String REFRESH_OBSERVATION = "etcd.config.refresh";
 
     private static final Log logger = LogFactory.getLog(EtcdConfigWatcher.class);
+
+    /** The pause before reading a path again after a failed read. */
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final EtcdTemplate etcd;
 
@@ -52,9 +59,11 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
 
     private final ObservationRegistry observationRegistry;
 
-    private final List<PathWatch> paths = new ArrayList<>();
+    private final List<PathWatch> paths = new CopyOnWriteArrayList<>();
 
     private final ScheduledExecutorService refresher;
+
+    private ApplicationContext owner;
 
     private ConfigurableApplicationContext context;
 
@@ -84,8 +93,14 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
     }
 
     @Override
+    public void setApplicationContext(ApplicationContext applicationContext) {
+        this.owner = applicationContext;
+    }
+
+    @Override
     public synchronized void onApplicationEvent(ApplicationReadyEvent event) {
-        if (this.context != null || this.closed) {
+        // Only this application's readiness: not a child context's, and once.
+        if (this.context != null || this.closed || event.getApplicationContext() != this.owner) {
             return;
         }
         this.context = event.getApplicationContext();
@@ -99,7 +114,7 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
         }
         if (!this.paths.isEmpty()) {
             logger.info("Watching " + this.paths.size() + " etcd configuration path(s): "
-                    + this.paths.stream().map((path) -> path.source.getPath()).toList());
+                    + this.paths.stream().map((path) -> path.path).toList());
         }
     }
 
@@ -110,8 +125,8 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
      */
     public Map<String, Long> appliedIndexes() {
         Map<String, Long> indexes = new java.util.LinkedHashMap<>();
-        for (PathWatch path : List.copyOf(this.paths)) {
-            indexes.put(path.source.getPath(), path.source.getIndex());
+        for (PathWatch path : this.paths) {
+            indexes.put(path.path, path.source().getIndex());
         }
         return indexes;
     }
@@ -126,9 +141,19 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
     /** One watched path: its watch, and its pending refresh. */
     private final class PathWatch implements Consumer<EtcdResponse> {
 
-        private final EtcdPropertySource source;
+        private final String path;
+
+        private final String sourceName;
+
+        private final EtcdConfigFormat format;
+
+        /** The source loaded at start-up: the one to update unless the environment holds another by its name. */
+        private final EtcdPropertySource loaded;
 
         private EtcdWatch watch;
+
+        /** The highest index a change was seen at: a read older than that is read again. */
+        private volatile long lastChangeIndex;
 
         /** Counts scheduled refreshes; a refresh that is not the latest one scheduled gives way to it. */
         private long generation;
@@ -140,18 +165,39 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
         private boolean failing;
 
         PathWatch(EtcdPropertySource source) {
-            this.source = source;
+            this.path = source.getPath();
+            this.sourceName = source.getName();
+            this.format = source.getFormat();
+            this.loaded = source;
+        }
+
+        /**
+         * The source to update: the environment's by this name (Spring Cloud's own refresh, when used, replaces
+         * sources by name), or the one loaded at start-up.
+         */
+        EtcdPropertySource source() {
+            PropertySource<?> current = EtcdConfigWatcher.this.context.getEnvironment()
+                .getPropertySources()
+                .get(this.sourceName);
+            return (current instanceof EtcdPropertySource etcdSource) ? etcdSource : this.loaded;
         }
 
         void start() {
-            String key = this.source.getPath().substring(0, this.source.getPath().length() - 1);
-            boolean recursive = this.source.getFormat() == EtcdConfigFormat.KEY_VALUE;
+            String key = this.path.substring(0, this.path.length() - 1);
+            boolean recursive = this.format == EtcdConfigFormat.KEY_VALUE;
+            long index = this.loaded.getIndex();
+            WatchOptions options = WatchOptions.defaults().recursive(recursive);
+            // Index 0: etcd was out of reach at start-up. Watch from now, and read what is there already.
             this.watch = EtcdConfigWatcher.this.etcd.watch(key.isEmpty() ? "/" : key,
-                    WatchOptions.defaults().recursive(recursive).fromIndex(this.source.getIndex() + 1), this);
+                    (index > 0) ? options.fromIndex(index + 1) : options, this);
+            if (index == 0) {
+                schedule(Duration.ZERO);
+            }
         }
 
         @Override
         public void accept(EtcdResponse change) {
+            this.lastChangeIndex = Math.max(this.lastChangeIndex, change.etcdIndex());
             schedule(EtcdConfigWatcher.this.settings.getDelay());
         }
 
@@ -165,9 +211,25 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
                 this.firstChangeNanos = now;
             }
             long untilMax = this.firstChangeNanos + EtcdConfigWatcher.this.settings.getMaxDelay().toNanos() - now;
-            long wait = Math.max(0, Math.min(delay.toNanos(), untilMax));
+            submit(Math.max(0, Math.min(delay.toNanos(), untilMax)));
+        }
+
+        /** Reads again after a failure: a pause of its own, whatever the coalescing bounds. */
+        synchronized void retry() {
+            submit(RETRY_PAUSE.toNanos());
+        }
+
+        private void submit(long waitNanos) {
+            if (EtcdConfigWatcher.this.closed) {
+                return;
+            }
             long mine = ++this.generation;
-            EtcdConfigWatcher.this.refresher.schedule(() -> refresh(mine), wait, TimeUnit.NANOSECONDS);
+            try {
+                EtcdConfigWatcher.this.refresher.schedule(() -> refresh(mine), waitNanos, TimeUnit.NANOSECONDS);
+            }
+            catch (RejectedExecutionException ex) {
+                // Closed meanwhile: nothing more to apply.
+            }
         }
 
         private void refresh(long scheduled) {
@@ -177,52 +239,65 @@ public class EtcdConfigWatcher implements ApplicationListener<ApplicationReadyEv
                 }
                 this.firstChangeNanos = 0;
             }
-            Observation observation = Observation.createNotStarted(REFRESH_OBSERVATION,
-                    EtcdConfigWatcher.this.observationRegistry)
-                .lowCardinalityKeyValue("etcd.path", this.source.getPath());
-            observation.observe(this::apply);
+            try {
+                Observation.createNotStarted(REFRESH_OBSERVATION, EtcdConfigWatcher.this.observationRegistry)
+                    .lowCardinalityKeyValue("etcd.path", this.path)
+                    .observe(this::apply);
+            }
+            catch (RuntimeException ex) {
+                // A listener of the change event, say: the change itself is applied; the next one will be too.
+                logger.error("Applying the changed etcd configuration at " + this.path + " failed", ex);
+            }
         }
 
         private void apply() {
-            EtcdPropertySource.Snapshot current = this.source.getSnapshot();
+            EtcdPropertySource source = source();
+            EtcdPropertySource.Snapshot current = source.getSnapshot();
             EtcdPropertySource.Snapshot next;
             try {
-                next = EtcdConfigReader.read(EtcdConfigWatcher.this.etcd, this.source.getPath(),
-                        this.source.getFormat());
+                next = EtcdConfigReader.read(EtcdConfigWatcher.this.etcd, this.path, this.format);
             }
             catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
                 next = EtcdPropertySource.Snapshot.empty(ex.getIndex());
             }
-            catch (EtcdException | IllegalStateException ex) {
+            catch (InvalidEtcdDocumentException ex) {
+                // Reading it again will not help: the next change to it will be read.
+                logger.warn(ex.getMessage() + "; the configuration at " + this.path + " stays as it was");
+                return;
+            }
+            catch (EtcdException ex) {
                 if (!this.failing) {
-                    logger.warn("Could not read the changed etcd configuration at " + this.source.getPath() + " ("
-                            + ex.getMessage() + "); trying again until it can");
+                    logger.warn("Could not read the changed etcd configuration at " + this.path + " ("
+                            + ex.getMessage() + "); trying again every " + RETRY_PAUSE.toSeconds() + " s until it can");
                     this.failing = true;
                 }
-                schedule(Duration.ofSeconds(1));
+                retry();
                 return;
             }
             if (this.failing) {
-                logger.info("Read the etcd configuration at " + this.source.getPath() + " again");
+                logger.info("Read the etcd configuration at " + this.path + " again");
                 this.failing = false;
             }
+            if (next.index() < this.lastChangeIndex) {
+                // A member behind the change that caused this read: read again rather than apply old state.
+                retry();
+            }
             if (next.index() < current.index()) {
-                // An answer from a member behind the one that answered before: never go back in time.
                 return;
             }
             Set<String> changed = changedNames(current.values(), next.values());
-            this.source.update(next);
+            source.update(next);
             if (changed.isEmpty()) {
                 return;
             }
             Set<String> rebound = EtcdConfigWatcher.this.rebinder.rebind(changed);
             if (logger.isDebugEnabled()) {
-                logger.debug("Applied etcd configuration at " + this.source.getPath() + " index " + next.index()
-                        + ": changed " + changed + ", rebound " + rebound);
+                logger.debug("Applied etcd configuration at " + this.path + " index " + next.index() + ": changed "
+                        + changed + ", rebound " + rebound);
             }
             SpringCloudRefresh.publish(EtcdConfigWatcher.this.context, changed);
-            EtcdConfigWatcher.this.context.publishEvent(
-                    new EtcdConfigChangedEvent(EtcdConfigWatcher.this, this.source.getPath(), changed, next.index()));
+            EtcdConfigWatcher.this.context
+                .publishEvent(new EtcdConfigChangedEvent(EtcdConfigWatcher.this, this.path, changed, next.index()));
         }
 
         void close() {

@@ -74,7 +74,7 @@ public class EtcdPropertySource extends EnumerablePropertySource<String> impleme
      *
      * @param snapshot the new contents
      */
-    public void update(Snapshot snapshot) {
+    void update(Snapshot snapshot) {
         this.snapshot = snapshot;
     }
 
@@ -136,6 +136,12 @@ public class EtcdPropertySource extends EnumerablePropertySource<String> impleme
          */
         public static Snapshot empty(long index) {
             return new Snapshot(Map.of(), Map.of(), index);
+        }
+
+        @Override
+        public String toString() {
+            // Never the values: they may be secrets.
+            return "Snapshot[names=" + this.values.keySet() + ", index=" + this.index + "]";
         }
     }
 }

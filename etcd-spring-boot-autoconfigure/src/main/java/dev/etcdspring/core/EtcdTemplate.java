@@ -344,7 +344,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             String next = fn.apply(node.value());
             if (next == null) {
                 throw new IllegalArgumentException("the swap function returned null for key '" + k
-                        + "' (value '" + node.value() + "'); it must return the new value");
+                        + "' at index " + node.modifiedIndex() + "; it must return the new value");
             }
             EtcdKeys.checkValue(next, "the value returned by the swap function", k);
             attempts++;

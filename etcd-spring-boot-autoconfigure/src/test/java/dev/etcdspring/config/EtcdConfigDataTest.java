@@ -314,4 +314,19 @@ class EtcdConfigDataTest {
         assertThat(output.getAll()).contains("Loaded 1 properties from etcd path /config/myapp/")
             .doesNotContain("s3cr3t-config-value");
     }
+
+    @Test
+    void aDocumentThatDoesNotParseFailsTheStartNamingTheKeyWithoutQuotingIt() {
+        this.etcdTemplate.set("/config/broken", "demo:\n  title: [s3cret-unclosed\n");
+        assertThatException()
+            .isThrownBy(() -> start("--spring.config.import=etcd:/config/broken", "--etcd.config.format=yaml"))
+            .satisfies((ex) -> {
+                assertThat(ex).hasStackTraceContaining("etcd key /config/broken does not hold a valid yaml document");
+                assertThat(ex).satisfies((e) -> {
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    e.printStackTrace(new java.io.PrintWriter(trace));
+                    assertThat(trace.toString()).doesNotContain("s3cret-unclosed");
+                });
+            });
+    }
 }

@@ -84,11 +84,17 @@ class EtcdConfigWatchTest {
     }
 
     private ConfigurableApplicationContext start(String... args) {
-        List<String> all = new ArrayList<>(List.of("--etcd.endpoints=" + etcd.endpoint(),
-                "--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT), "--spring.main.banner-mode=off",
-                "--management.health.etcd.enabled=false", "--etcd.watch.initial-backoff=50ms",
-                "--etcd.watch.max-backoff=200ms", "--spring.config.import=etcd:/config/live/", WITHOUT_SPRING_CLOUD));
+        List<String> all = new ArrayList<>(List.of("--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT),
+                "--spring.main.banner-mode=off", "--management.health.etcd.enabled=false",
+                "--etcd.watch.initial-backoff=50ms", "--etcd.watch.max-backoff=200ms", WITHOUT_SPRING_CLOUD));
         all.addAll(List.of(args));
+        // Defaults for what a test does not set itself (a repeated option would add to it rather than replace it).
+        if (all.stream().noneMatch((arg) -> arg.startsWith("--etcd.endpoints="))) {
+            all.add("--etcd.endpoints=" + etcd.endpoint());
+        }
+        if (all.stream().noneMatch((arg) -> arg.startsWith("--spring.config.import="))) {
+            all.add("--spring.config.import=etcd:/config/live/");
+        }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigTestApplication.class,
                 Listening.class)
             .web(WebApplicationType.NONE)
@@ -201,6 +207,69 @@ class EtcdConfigWatchTest {
         this.etcdTemplate.set("/config/yaml-live", "demo:\n  title: yaml two\n  footer: added\n");
         await().atMost(WAIT).until(() -> demo.getTitle().equals("yaml two"));
         assertThat(demo.getFooter()).isEqualTo("added");
+    }
+
+    @Test
+    void anOptionalPathThatDidNotExistIsWatchedAndAppliedOnceWritten() {
+        ConfigurableApplicationContext context = start("--spring.config.import=etcd:/config/live/,optional:etcd:/config/later/");
+        DemoProperties demo = context.getBean(DemoProperties.class);
+        this.etcdTemplate.set("/config/later/demo/footer", "arrived later");
+        await().atMost(WAIT).until(() -> demo.getFooter().equals("arrived later"));
+    }
+
+    @Test
+    void anOptionalImportOfAnEtcdOutOfReachIsAppliedOnceEtcdAnswers() throws Exception {
+        try (dev.etcdspring.test.TcpProxy link = dev.etcdspring.test.TcpProxy.to(etcd.endpoint())) {
+            link.cut();
+            ConfigurableApplicationContext context = start("--etcd.endpoints=" + link.url(),
+                    "--spring.config.import=optional:etcd:/config/live/", "--etcd.config.retry.max-attempts=1");
+            DemoProperties demo = context.getBean(DemoProperties.class);
+            assertThat(demo.getTitle()).isEqualTo("default title");
+            link.restore();
+            await().atMost(WAIT).until(() -> demo.getTitle().equals("first"));
+        }
+    }
+
+    @Test
+    void aValueThatDoesNotBindLeavesTheBeanAsItWasAndIsNotLogged(CapturedOutput output) {
+        this.etcdTemplate.set("/config/live/demo/nested/timeout", "3s");
+        ConfigurableApplicationContext context = start();
+        DemoProperties demo = context.getBean(DemoProperties.class);
+        this.etcdTemplate.set("/config/live/demo/title", "changed with it");
+        this.etcdTemplate.set("/config/live/demo/nested/timeout", "s3cret-not-a-duration");
+        await().atMost(WAIT).until(() -> output.getAll().contains("keeps its previous values"));
+        assertThat(demo.getNested().getTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(demo.getTitle()).as("all or nothing").isEqualTo("first");
+        assertThat(output.getAll()).contains("demo.nested.timeout").doesNotContain("s3cret-not-a-duration");
+        this.etcdTemplate.set("/config/live/demo/nested/timeout", "4s");
+        await().atMost(WAIT).until(() -> demo.getNested().getTimeout().equals(Duration.ofSeconds(4)));
+        assertThat(demo.getTitle()).isEqualTo("changed with it");
+    }
+
+    @Test
+    void anApplicationBeanNamedEtcdTemplateLeavesTheConfigurationClientOpen() {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigTestApplication.class,
+                OwnTemplate.class)
+            .web(WebApplicationType.NONE)
+            .run("--etcd.endpoints=" + etcd.endpoint(), "--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT),
+                    "--spring.config.import=etcd:/config/live/", "--management.health.etcd.enabled=false",
+                    WITHOUT_SPRING_CLOUD);
+        this.contexts.add(context);
+        DemoProperties demo = context.getBean(DemoProperties.class);
+        this.etcdTemplate.set("/config/live/demo/title", "still live");
+        await().atMost(WAIT).until(() -> demo.getTitle().equals("still live"));
+        assertThat(context.getBean(EtcdConfigClient.class).getTemplate().get("/config/live/demo/title"))
+            .isEqualTo("still live");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnTemplate {
+
+        @Bean
+        @org.springframework.context.annotation.Primary
+        EtcdTemplate etcdTemplate() {
+            return EtcdTemplate.builder().endpoints(etcd.endpoint()).build();
+        }
     }
 
     @Test
