@@ -56,12 +56,13 @@ public final class EtcdTemplateConfigurer {
         set("etcd.http-backend", p.getHttpBackend(), builder::httpBackend);
         set("etcd.swap.max-attempts", p.getSwap().getMaxAttempts(), builder::swapMaxAttempts);
         set("etcd.swap.timeout", p.getSwap().getTimeout(), builder::swapTimeout);
-        // One builder call checks both bounds; the property named is the one at fault.
+        // One builder call checks both bounds; the property named is the one at fault: the maximum when it is not
+        // positive, the initial interval otherwise (not positive, or above a valid maximum).
         Duration initial = p.getWatch().getInitialBackoff();
-        boolean initialValid = initial != null && !initial.isNegative() && !initial.isZero();
-        set(initialValid ? "etcd.watch.max-backoff" : "etcd.watch.initial-backoff",
-                initialValid ? p.getWatch().getMaxBackoff() : initial,
-                (value) -> builder.watchBackoff(initial, p.getWatch().getMaxBackoff()));
+        Duration max = p.getWatch().getMaxBackoff();
+        boolean maxAtFault = max == null || max.isNegative() || max.isZero();
+        set(maxAtFault ? "etcd.watch.max-backoff" : "etcd.watch.initial-backoff", maxAtFault ? max : initial,
+                (value) -> builder.watchBackoff(initial, max));
         if (this.connectionDetails.getUsername() != null) {
             String password = (this.connectionDetails.getPassword() != null) ? this.connectionDetails.getPassword()
                     : "";

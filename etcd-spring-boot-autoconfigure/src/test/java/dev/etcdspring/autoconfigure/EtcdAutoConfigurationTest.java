@@ -102,7 +102,8 @@ class EtcdAutoConfigurationTest {
             "etcd.timeout=-5s | etcd.timeout | PT-5S",
             "etcd.connect-timeout=0s | etcd.connect-timeout | PT0S",
             "etcd.swap.max-attempts=0 | etcd.swap.max-attempts | 0",
-            "etcd.watch.initial-backoff=1m | etcd.watch.initial-backoff | PT1M" })
+            "etcd.watch.initial-backoff=1m | etcd.watch.initial-backoff | PT1M",
+            "etcd.watch.max-backoff=0s | etcd.watch.max-backoff | PT0S" })
     void badValuesFailAtStartUpNamingTheProperty(String setting, String property, String shown) {
         this.runner.withPropertyValues(setting).run((context) -> {
             assertThat(context).hasFailed();
