@@ -22,6 +22,25 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(ConfigTestApplication.DemoProperties.class)
 class ConfigTestApplication {
 
+    /**
+     * The arguments of a start, then each default option they do not set themselves: a repeated option would add to
+     * the first one (two endpoints, two imports) rather than replace it.
+     *
+     * @param args the test's own options
+     * @param defaults options as {@code --name=value}
+     * @return all the options
+     */
+    static String[] withDefaults(List<String> args, String... defaults) {
+        List<String> all = new ArrayList<>(args);
+        for (String option : defaults) {
+            String name = option.substring(0, option.indexOf('=') + 1);
+            if (all.stream().noneMatch((arg) -> arg.startsWith(name))) {
+                all.add(option);
+            }
+        }
+        return all.toArray(new String[0]);
+    }
+
     @Bean
     Greeter greeter(@Value("${demo.title:untitled}") String title) {
         return new Greeter(title);

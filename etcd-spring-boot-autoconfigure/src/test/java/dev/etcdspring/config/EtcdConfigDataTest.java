@@ -69,15 +69,11 @@ class EtcdConfigDataTest {
     }
 
     private ConfigurableApplicationContext start(String... args) {
-        List<String> all = new ArrayList<>(List.of("--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT),
-                "--spring.main.banner-mode=off", "--management.health.etcd.enabled=false"));
-        all.addAll(List.of(args));
-        if (all.stream().noneMatch((arg) -> arg.startsWith("--etcd.endpoints="))) {
-            all.add("--etcd.endpoints=" + etcd.endpoint());
-        }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigTestApplication.class)
             .web(WebApplicationType.NONE)
-            .run(all.toArray(new String[0]));
+            .run(ConfigTestApplication.withDefaults(List.of(args),
+                    "--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT), "--spring.main.banner-mode=off",
+                    "--management.health.etcd.enabled=false", "--etcd.endpoints=" + etcd.endpoint()));
         this.contexts.add(context);
         return context;
     }

@@ -84,21 +84,14 @@ class EtcdConfigWatchTest {
     }
 
     private ConfigurableApplicationContext start(String... args) {
-        List<String> all = new ArrayList<>(List.of("--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT),
-                "--spring.main.banner-mode=off", "--management.health.etcd.enabled=false",
-                "--etcd.watch.initial-backoff=50ms", "--etcd.watch.max-backoff=200ms", WITHOUT_SPRING_CLOUD));
-        all.addAll(List.of(args));
-        // Defaults for what a test does not set itself (a repeated option would add to it rather than replace it).
-        if (all.stream().noneMatch((arg) -> arg.startsWith("--etcd.endpoints="))) {
-            all.add("--etcd.endpoints=" + etcd.endpoint());
-        }
-        if (all.stream().noneMatch((arg) -> arg.startsWith("--spring.config.import="))) {
-            all.add("--spring.config.import=etcd:/config/live/");
-        }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigTestApplication.class,
                 Listening.class)
             .web(WebApplicationType.NONE)
-            .run(all.toArray(new String[0]));
+            .run(ConfigTestApplication.withDefaults(List.of(args),
+                    "--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT), "--spring.main.banner-mode=off",
+                    "--management.health.etcd.enabled=false", "--etcd.watch.initial-backoff=50ms",
+                    "--etcd.watch.max-backoff=200ms", WITHOUT_SPRING_CLOUD, "--etcd.endpoints=" + etcd.endpoint(),
+                    "--spring.config.import=etcd:/config/live/"));
         this.contexts.add(context);
         return context;
     }
