@@ -70,13 +70,20 @@ public final class EtcdAutoConfiguration {
             observationRegistry.ifAvailable(client::setObservationRegistry);
             observationConvention.ifAvailable(client::setObservationConvention);
             EtcdConnectionDetails details = connectionDetails.getIfUnique();
-            if (details != null && !(details instanceof PropertiesEtcdConnectionDetails)) {
+            if (details != null && !normalized(details.getEndpoints()).equals(client.getEndpoints())) {
+                // A service connection, or etcd.endpoints set after the import ran (a @DynamicPropertySource).
                 LogFactory.getLog(EtcdAutoConfiguration.class).warn("The etcd client of spring.config.import=etcd: "
-                        + "was built from etcd.* before the " + details.getClass().getSimpleName() + " bean existed, "
-                        + "and serves the application too: it talks to " + client.getEndpoints()
-                        + ", not to that bean's endpoints. Set etcd.endpoints to them, or import without etcd:.");
+                        + "was built from the etcd.* properties known when the configuration was imported, and serves "
+                        + "the application too: it talks to " + client.getEndpoints() + ", not to "
+                        + details.getEndpoints() + " (" + details.getClass().getSimpleName() + "). Set etcd.endpoints "
+                        + "where the import sees it: a system property, the command line, application.properties.");
             }
         });
+    }
+
+    /** Endpoints as the template keeps them: without surrounding blanks or a trailing {@code /}. */
+    private static java.util.List<String> normalized(java.util.List<String> endpoints) {
+        return endpoints.stream().map((endpoint) -> endpoint.strip().replaceAll("/+$", "")).toList();
     }
 
     /** Meters for what no single request shows: swap attempts, watch reconnects and resyncs. */

@@ -255,6 +255,23 @@ class EtcdConfigWatchTest {
             .isEqualTo("still live");
     }
 
+    @Test
+    void endpointsTheImportCouldNotSeeAreReported(CapturedOutput output) {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigTestApplication.class)
+            .web(WebApplicationType.NONE)
+            .initializers((applicationContext) -> applicationContext.getBeanFactory()
+                .registerSingleton("elsewhere", (dev.etcdspring.autoconfigure.EtcdConnectionDetails) () -> List
+                    .of("http://127.0.0.1:1")))
+            .run("--etcd.endpoints=" + etcd.endpoint() + "/",
+                    "--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT),
+                    "--spring.config.import=etcd:/config/live/", "--management.health.etcd.enabled=false",
+                    WITHOUT_SPRING_CLOUD);
+        this.contexts.add(context);
+        assertThat(output.getAll()).contains("it talks to [" + etcd.endpoint() + "], not to [http://127.0.0.1:1]");
+        int warnings = output.getAll().split("was built from the etcd.\\* properties known", -1).length - 1;
+        assertThat(warnings).isEqualTo(1);
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnTemplate {
 

@@ -2,13 +2,17 @@ package dev.etcdspring.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * The sample application: a small web application that keeps a visit counter in etcd. The starter's
- * auto-configuration provides the {@code EtcdTemplate} from {@code etcd.*} properties ({@code etcd.endpoints},
- * {@code etcd.api}).
+ * The sample application: its configuration ({@link SampleProperties}) lives in etcd, imported with
+ * {@code spring.config.import=optional:etcd:/config/sample-app/} and kept live; a visit counter is kept in etcd
+ * with {@code swap}; a page at {@code /} shows both and updates itself. The starter provides the
+ * {@code EtcdTemplate}, the import, the health contributor and the metrics, from {@code etcd.*} properties
+ * ({@code --etcd.endpoints=...}, {@code --etcd.api=v2|v3}).
  */
 @SpringBootApplication
+@EnableConfigurationProperties(SampleProperties.class)
 public class SampleApplication {
 
     /**

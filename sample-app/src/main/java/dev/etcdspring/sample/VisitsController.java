@@ -2,8 +2,8 @@ package dev.etcdspring.sample;
 
 import java.util.Map;
 
-import dev.etcdspring.core.EtcdOperations;
 import dev.etcdspring.core.EtcdNodeExistsException;
+import dev.etcdspring.core.EtcdOperations;
 import dev.etcdspring.core.WriteOptions;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,8 +21,11 @@ class VisitsController {
 
     private final EtcdOperations etcd;
 
-    VisitsController(EtcdOperations etcd) {
+    private final LiveUpdates updates;
+
+    VisitsController(EtcdOperations etcd, LiveUpdates updates) {
         this.etcd = etcd;
+        this.updates = updates;
     }
 
     @PostMapping("/visits")
@@ -33,14 +36,19 @@ class VisitsController {
         catch (EtcdNodeExistsException ex) {
             // counted before: keep counting
         }
-        String visits = this.etcd.swap(COUNTER, (n) -> Long.toString(Long.parseLong(n) + 1));
-        return Map.of("visits", Long.parseLong(visits));
+        long visits = Long.parseLong(this.etcd.swap(COUNTER, (n) -> Long.toString(Long.parseLong(n) + 1)));
+        this.updates.send("visits", Map.of("visits", visits));
+        return Map.of("visits", visits);
     }
 
     @GetMapping("/visits")
     Map<String, Object> visits() {
+        return Map.of("visits", count());
+    }
+
+    long count() {
         String visits = this.etcd.get(COUNTER);
-        return Map.of("visits", (visits != null) ? Long.parseLong(visits) : 0L);
+        return (visits != null) ? Long.parseLong(visits) : 0L;
     }
 
     @GetMapping("/etcd")

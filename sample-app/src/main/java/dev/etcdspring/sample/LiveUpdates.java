@@ -1,0 +1,67 @@
+package dev.etcdspring.sample;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.etcdspring.config.EtcdConfigChangedEvent;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Pushes changes to the open pages as server-sent events: {@code config} when the configuration in etcd changed
+ * (the starter rebinds {@link SampleProperties}, then publishes an {@link EtcdConfigChangedEvent}), {@code visits}
+ * when the counter moved.
+ */
+@Component
+class LiveUpdates {
+
+    private final SampleProperties properties;
+
+    private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+
+    LiveUpdates(SampleProperties properties) {
+        this.properties = properties;
+    }
+
+    static Map<String, Object> configuration(SampleProperties properties) {
+        Map<String, Object> configuration = new LinkedHashMap<>();
+        configuration.put("greeting", properties.getGreeting());
+        configuration.put("banner",
+                Map.of("text", properties.getBanner().getText(), "color", properties.getBanner().getColor()));
+        configuration.put("features", new LinkedHashMap<>(properties.getFeatures()));
+        return configuration;
+    }
+
+    SseEmitter subscribe() {
+        // No timeout: the page keeps it open; a dead one is dropped at the next send.
+        SseEmitter emitter = new SseEmitter(0L);
+        emitter.onCompletion(() -> this.emitters.remove(emitter));
+        emitter.onError((ex) -> this.emitters.remove(emitter));
+        this.emitters.add(emitter);
+        return emitter;
+    }
+
+    @EventListener
+    void configurationChanged(EtcdConfigChangedEvent event) {
+        Map<String, Object> data = new LinkedHashMap<>(configuration(this.properties));
+        data.put("changed", event.getChangedNames());
+        data.put("index", event.getIndex());
+        send("config", data);
+    }
+
+    void send(String name, Object data) {
+        for (SseEmitter emitter : this.emitters) {
+            try {
+                emitter.send(SseEmitter.event().name(name).data(data));
+            }
+            catch (IOException | IllegalStateException ex) {
+                this.emitters.remove(emitter);
+            }
+        }
+    }
+}
