@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the sample application against a local etcd on 127.0.0.1:2379, starting one (v2 enabled) unless one is
-# already answering there, and stopping the etcd it started when the application exits.
-# Extra arguments go to the application, e.g. ./run-sample.sh --server.port=9090
+# Runs the sample application against a local etcd on 127.0.0.1:2379: installs Debian's etcd-server when etcd is
+# missing (elsewhere, says how to get it), starts etcd (v2 enabled) unless one is already answering there, writes
+# the demo configuration under /config/sample-app/ when there is none, builds and runs the application, and stops
+# the etcd it started when the application exits.
+# Extra arguments go to the application, e.g. ./run-sample.sh --etcd.api=v2 --server.port=9090
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,20 +28,28 @@ healthy() {
     curl -sf -m 2 "$ENDPOINT/health" 2>/dev/null | grep -q '"health":"true"'
 }
 
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# curl talks to etcd below; on Debian, installed with etcd-server when missing.
+apt_missing=()
+command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
+command -v etcd >/dev/null 2>&1 || apt_missing+=(etcd-server)
+if [ "${#apt_missing[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's ${apt_missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${apt_missing[@]}"
+fi
+command -v curl >/dev/null 2>&1 || { echo "curl is needed: install it, and run this script again." >&2; exit 1; }
+
 if healthy; then
     echo "Using the etcd already answering at $ENDPOINT"
 else
     if ! command -v etcd >/dev/null 2>&1; then
-        if command -v apt-get >/dev/null 2>&1; then
-            echo "Installing Debian's etcd-server"
-            if [ "$(id -u)" -eq 0 ]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
-            "${sudo_cmd[@]}" apt-get update -q
-            "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server
-        else
-            echo "etcd is not installed. Install etcd 3.4 or 3.5 (https://etcd.io/docs/v3.5/install/), put it on" >&2
-            echo "the PATH, and run this script again; or start one yourself on $ENDPOINT with --enable-v2=true." >&2
-            exit 1
-        fi
+        echo "etcd is not installed. Install etcd 3.4 or 3.5 (https://etcd.io/docs/v3.5/install/), put it on" >&2
+        echo "the PATH, and run this script again; or start one yourself on $ENDPOINT with --enable-v2=true." >&2
+        exit 1
     fi
     data_dir=$(mktemp -d -t etcd-sample-XXXXXX)
     echo "Starting etcd on $ENDPOINT (data in $data_dir, log in $data_dir/etcd.log)"
@@ -61,5 +71,39 @@ else
     healthy || { echo "etcd did not become healthy; see $data_dir/etcd.log" >&2; exit 1; }
 fi
 
+# The demo configuration, through the API the application will read it with (v3 unless --etcd.api=v2).
+api=v3
+for arg in "$@"; do
+    case "$arg" in --etcd.api=v2|--etcd.api=V2) api=v2 ;; --etcd.api=*) api=v3 ;; esac
+done
+b64() { printf '%s' "$1" | base64 | tr -d '\n'; }
+put_demo() {  # key below /config/sample-app/, value
+    if [ "$api" = v2 ]; then
+        curl -sf -m 5 -X PUT "$ENDPOINT/v2/keys/config/sample-app/$1" --data-urlencode "value=$2" >/dev/null
+    else
+        curl -sf -m 5 -X POST "$ENDPOINT/v3/kv/put" \
+            -d "{\"key\":\"$(b64 "/config/sample-app/$1")\",\"value\":\"$(b64 "$2")\"}" >/dev/null
+    fi
+}
+has_config() {
+    if [ "$api" = v2 ]; then
+        curl -sf -m 5 "$ENDPOINT/v2/keys/config/sample-app" >/dev/null
+    else
+        curl -sf -m 5 -X POST "$ENDPOINT/v3/kv/range" -d "{\"key\":\"$(b64 /config/sample-app/)\",\"range_end\":\"$(b64 /config/sample-app0)\",\"count_only\":true}" \
+            | grep -q '"count"'
+    fi
+}
+if has_config; then
+    echo "Using the configuration already under /config/sample-app/ ($api)"
+else
+    echo "Writing the demo configuration under /config/sample-app/ ($api)"
+    put_demo sample/greeting "Hello from etcd"
+    put_demo sample/banner/text "This banner's text and colour live in etcd"
+    put_demo sample/banner/color "#2f855a"
+    put_demo sample/features/dark-mode "false"
+    put_demo sample/features/new-checkout "true"
+fi
+
 ./mvnw -q -B -DskipTests install
+echo "Starting the sample on http://localhost:8080/ (Ctrl-C stops it, and the etcd this script started)"
 java -jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar --etcd.endpoints="$ENDPOINT" "$@"

@@ -42,6 +42,14 @@ class LiveUpdates {
         SseEmitter emitter = new SseEmitter(0L);
         emitter.onCompletion(() -> this.emitters.remove(emitter));
         emitter.onError((ex) -> this.emitters.remove(emitter));
+        try {
+            // Sent (and the response committed) as soon as the request is set up, so the page knows it is live.
+            emitter.send(SseEmitter.event().comment("live"));
+        }
+        catch (IOException ex) {
+            emitter.completeWithError(ex);
+            return emitter;
+        }
         this.emitters.add(emitter);
         return emitter;
     }
