@@ -65,7 +65,7 @@ public final class EtcdErrors {
     public static EtcdException notAnEtcdAnswer(HttpCall call, HttpAnswer answer, String notServed, Exception cause) {
         String message = (answer.status() == 404) ? "etcd at " + answer.endpoint() + " " + notServed
                 : "etcd at " + answer.endpoint() + " answered " + call.describe() + " with HTTP " + answer.status()
-                        + " (" + answer.headers().getContentType() + ") that is not an etcd answer: "
+                        + " (" + answer.contentType() + ") that is not an etcd answer: "
                         + answer.bodySnippet();
         boolean outcomeUnknown = !call.idempotent() && (answer.isSuccess() || answer.status() >= 500);
         return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),

@@ -237,7 +237,7 @@ public final class V2Protocol implements EtcdProtocol {
             .withAuthorization(this.authorization);
         EtcdResponse event = this.transport.stream(call, (endpoint, status, headers, body) -> {
             sink.opened(body);
-            return toResponse(call, new HttpAnswer(endpoint, status, headers, body.readAllBytes()));
+            return toResponse(call, HttpAnswer.of(endpoint, status, headers, body.readAllBytes()));
         });
         sink.event(event);
     }
@@ -249,7 +249,7 @@ public final class V2Protocol implements EtcdProtocol {
         HttpCall call = HttpCall.of(HttpMethod.GET, keyPath(key) + query, true, timeout, key);
         HttpAnswer answer = execute(call);
         // On every answer, "not found" included: the exception would not carry it.
-        String clusterId = answer.headers().getFirst("X-Etcd-Cluster-Id");
+        String clusterId = answer.header("X-Etcd-Cluster-Id");
         try {
             return new ReadPosition(toResponse(call, answer).etcdIndex(), clusterId);
         }
@@ -301,11 +301,11 @@ public final class V2Protocol implements EtcdProtocol {
         }
         return new EtcdResponse(body.action(), node(body.node()), node(body.prevNode()),
                 answer.longHeader("X-Etcd-Index"), answer.longHeader("X-Raft-Index"),
-                answer.longHeader("X-Raft-Term"), answer.headers().getFirst("X-Etcd-Cluster-Id"), answer.status());
+                answer.longHeader("X-Raft-Term"), answer.header("X-Etcd-Cluster-Id"), answer.status());
     }
 
     private V2Json.Body parse(HttpCall call, HttpAnswer answer) {
-        MediaType type = answer.headers().getContentType();
+        MediaType type = answer.contentType();
         if (type == null || !type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
             throw unexpected(call, answer, null);
         }

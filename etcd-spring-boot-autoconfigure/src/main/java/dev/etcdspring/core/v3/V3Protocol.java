@@ -588,7 +588,7 @@ public final class V3Protocol implements EtcdProtocol {
         this.transport.stream(call, (endpoint, status, headers, in) -> {
             sink.opened(in);
             if (status != 200) {
-                HttpAnswer answer = new HttpAnswer(endpoint, status, headers, in.readAllBytes());
+                HttpAnswer answer = HttpAnswer.of(endpoint, status, headers, in.readAllBytes());
                 if (rejected(answer, current)) {
                     renew(current);
                 }
