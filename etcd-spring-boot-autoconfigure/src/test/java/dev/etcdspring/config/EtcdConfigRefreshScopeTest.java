@@ -109,4 +109,31 @@ class EtcdConfigRefreshScopeTest {
             return this.text;
         }
     }
+
+    @Test
+    void springCloudsOwnRefreshReusesTheClientAndTheWatchFollowsTheNewSource() {
+        try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api).build()) {
+            etcdTemplate.deleteAll("/config");
+            etcdTemplate.set("/config/cloud/demo/title", "before");
+            try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ConfigTestApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--etcd.endpoints=" + etcd.endpoint(),
+                        "--etcd.api=" + this.api.name().toLowerCase(java.util.Locale.ROOT),
+                        "--spring.config.import=etcd:/config/cloud/", "--management.health.etcd.enabled=false")) {
+                Object source = context.getEnvironment().getPropertySources().get("etcd:/config/cloud/");
+                context.getBean(org.springframework.cloud.context.refresh.ContextRefresher.class).refresh();
+                assertThat(context.getEnvironment().getPropertySources().get("etcd:/config/cloud/"))
+                    .as("Spring Cloud imported again").isNotSameAs(source);
+                // With the bootstrap context Spring Cloud keeps as a bean, so with the client registered there: no
+                // second client that nothing would close.
+                assertThat(context.getBean(org.springframework.boot.bootstrap.ConfigurableBootstrapContext.class)
+                    .get(EtcdConfigClient.class)).isSameAs(context.getBean(EtcdConfigClient.class));
+                etcdTemplate.set("/config/cloud/demo/title", "after");
+                await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "after".equals(context.getEnvironment().getProperty("demo.title")));
+                assertThat(context.getBean(DemoProperties.class).getTitle()).isEqualTo("after");
+            }
+        }
+    }
+
 }
