@@ -1,0 +1,260 @@
+package dev.etcdspring.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import dev.etcdspring.benchmarks.Scenario.Column;
+import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.test.EtcdCluster;
+
+/**
+ * Measures {@code EtcdTemplate} against its baselines in one run, on a real etcd it starts itself. Run it from the
+ * project's root with
+ *
+ * <pre>
+ * ./mvnw -B -Pbench -pl benchmarks -am verify -DskipTests
+ * </pre>
+ *
+ * (about five minutes; {@code -Dbench.rounds=5 -Dbench.seconds=1 -Dbench.warmup.seconds=0.5} are the defaults).
+ * It starts one etcd member ({@code /usr/bin/etcd} or {@code ETCD_BINARY}, {@code --enable-v2=true}) on free
+ * loopback ports in a temporary directory, and stops it at the end. For both APIs it measures GET of one small
+ * key, linearizable and local, at 1 and 8 threads, and set and compare-and-set by index at 1 thread: ours against
+ * {@code wrk} (when installed), a raw keep-alive socket, the JDK {@code HttpClient}, etcd4j (v2) and jetcd (v3).
+ * The contenders take turns round by round, so that the machine's drift hits them alike; each cell is the median
+ * of the rounds, each ratio the median of the same-round ratios. Writes {@code benchmarks/target/benchmark-results.md}
+ * and {@code benchmarks/target/benchmark-results.png} and prints the table. Exits with 1 if a client failed.
+ */
+public final class EtcdBenchmarks {
+
+    static final String KEY = "/bench/key";
+
+    static final String VALUE = "value";
+
+    static final String COMMAND = "./mvnw -B -Pbench -pl benchmarks -am verify -DskipTests";
+
+    private EtcdBenchmarks() {
+    }
+
+    /**
+     * Runs the benchmarks.
+     *
+     * @param args none; the settings are the system properties {@code bench.rounds}, {@code bench.seconds},
+     * {@code bench.warmup.seconds} and {@code bench.out} (the output directory)
+     * @throws Exception if etcd cannot be started or a report cannot be written
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        Duration round = seconds(System.getProperty("bench.seconds", "1"));
+        Duration warmup = seconds(System.getProperty("bench.warmup.seconds", "0.5"));
+        Path out = Path.of(System.getProperty("bench.out", "target"));
+        long started = System.nanoTime();
+        List<AutoCloseable> closeables = new ArrayList<>();
+        int status;
+        try (EtcdCluster etcd = EtcdCluster.start(1); Runner runner = new Runner(8)) {
+            String endpoint = etcd.endpoint();
+            TemplateClient seeder = new TemplateClient(endpoint, EtcdApi.V2);
+            closeables.add(seeder);
+            String etcdVersion = seeder.template().version().server();
+            Map<EtcdApi, Map<Column, Object>> clients = new EnumMap<>(EtcdApi.class);
+            for (EtcdApi api : EtcdApi.values()) {
+                TemplateClient ours = new TemplateClient(endpoint, api);
+                closeables.add(ours);
+                ours.set(KEY, VALUE);
+                Map<Column, Object> byColumn = new EnumMap<>(Column.class);
+                byColumn.put(Column.RAW, open(() -> new RawSocketClient(endpoint, api), closeables));
+                byColumn.put(Column.JDK, open(() -> new JdkClient(endpoint, api), closeables));
+                if (api == EtcdApi.V2) {
+                    byColumn.put(Column.ETCD4J, open(() -> new Etcd4jClient(endpoint), closeables));
+                }
+                else {
+                    byColumn.put(Column.JETCD, open(() -> new JetcdClient(endpoint), closeables));
+                }
+                byColumn.put(Column.OURS, ours);
+                clients.put(api, byColumn);
+            }
+            Wrk wrk = Wrk.find(out.resolve("wrk"));
+            List<Scenario> scenarios = scenarios(runner, endpoint, clients, wrk);
+            System.out.printf("etcd %s at %s; %d scenarios, %d rounds of %s after a warm-up round of %s%n", etcdVersion,
+                    endpoint, scenarios.size(), rounds, round, warmup);
+            for (int r = 0; r <= rounds; r++) {
+                long roundStart = System.nanoTime();
+                for (Scenario scenario : scenarios) {
+                    run(scenario, r, (r == 0) ? warmup : round);
+                }
+                System.out.printf("%s done in %.0f s%n", (r == 0) ? "warm-up round" : "round " + r + "/" + rounds,
+                        (System.nanoTime() - roundStart) / 1e9);
+            }
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            String preamble = preamble(etcdVersion, rounds, round, warmup, elapsed);
+            String table = Report.markdown(scenarios, preamble);
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
+            Report.chart(scenarios, "etcd clients against etcd " + etcdVersion + ", one run", out.resolve("benchmark-results.png"));
+            System.out.println();
+            System.out.println(table);
+            System.out.println("Wrote " + out.resolve("benchmark-results.md") + " and " + out.resolve("benchmark-results.png"));
+            status = scenarios.stream().anyMatch((s) -> s.notes.values().stream().anyMatch((n) -> n.startsWith("failed")))
+                    ? 1 : 0;
+        }
+        finally {
+            for (AutoCloseable c : closeables) {
+                try {
+                    c.close();
+                }
+                catch (Exception ex) {
+                    System.err.println("closing " + c + ": " + ex);
+                }
+            }
+        }
+        // Client libraries may leave non-daemon threads behind (Netty, Vert.x); the run is over.
+        System.exit(status);
+    }
+
+    private static List<Scenario> scenarios(Runner runner, String endpoint, Map<EtcdApi, Map<Column, Object>> clients,
+            Wrk wrk) throws Exception {
+        List<Scenario> scenarios = new ArrayList<>();
+        for (EtcdApi api : EtcdApi.values()) {
+            for (boolean linearizable : new boolean[] { true, false }) {
+                for (int threads : new int[] { 1, 8 }) {
+                    Scenario s = new Scenario(String.format(Locale.ROOT, "GET %s %s, %d thread%s", api.name().toLowerCase(Locale.ROOT),
+                            linearizable ? "linearizable" : "local", threads, (threads == 1) ? "" : "s"), threads);
+                    if (wrk != null) {
+                        s.with(Column.WRK, wrk.get(endpoint, api, KEY, linearizable));
+                    }
+                    else {
+                        s.note(Column.WRK, "not installed");
+                    }
+                    clients.get(api).forEach((column, client) -> add(s, column, client, runner, (c) -> () -> {
+                        String value = c.get(KEY, linearizable);
+                        if (!VALUE.equals(value)) {
+                            throw new IllegalStateException(column.label + " read " + value + " for " + KEY);
+                        }
+                    }));
+                    scenarios.add(s);
+                }
+            }
+        }
+        for (boolean cas : new boolean[] { false, true }) {
+            for (EtcdApi api : EtcdApi.values()) {
+                Scenario s = new Scenario((cas ? "compare-and-set by index " : "set ") + api.name().toLowerCase(Locale.ROOT)
+                        + ", 1 thread", 1);
+                clients.get(api).forEach((column, client) -> {
+                    if (column == Column.JDK) {
+                        return;
+                    }
+                    String key = "/bench/" + (cas ? "cas-" : "set-") + column.name().toLowerCase(Locale.ROOT);
+                    AtomicLong index = new AtomicLong();
+                    add(s, column, client, runner, (c) -> cas ? () -> {
+                        if (index.get() == 0) {
+                            index.set(c.set(key, "start"));
+                        }
+                        index.set(c.compareAndSet(key, index.get(), VALUE));
+                    } : () -> c.set(key, VALUE));
+                });
+                scenarios.add(s);
+            }
+        }
+        return scenarios;
+    }
+
+    /** Adds a Java client's load, or its failure to start. */
+    private static void add(Scenario s, Column column, Object client, Runner runner,
+            Function<Client, Runner.Op> op) {
+        if (client instanceof Client c) {
+            Runner.Op o = op.apply(c);
+            s.with(column, (threads, duration) -> runner.measure(o, threads, duration));
+        }
+        else {
+            s.with(column, (threads, duration) -> Double.NaN).note(column, (String) client);
+        }
+    }
+
+    /** Runs every contender of a scenario once, in an order that rotates with the round. */
+    private static void run(Scenario s, int round, Duration duration) {
+        List<Column> columns = new ArrayList<>(s.loads.keySet());
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get((i + round) % columns.size());
+            if (s.notes.containsKey(column) || (round == 0 && column == Column.WRK)) {
+                continue;
+            }
+            try {
+                double rate = s.loads.get(column).run(s.threads, duration);
+                if (round > 0) {
+                    s.rates.computeIfAbsent(column, (c) -> new ArrayList<>()).add(rate);
+                }
+            }
+            catch (Exception ex) {
+                s.note(column, "failed: " + ex);
+                System.out.println(s.name + ", " + column.label + " failed: " + ex);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+
+        Client open() throws Exception;
+    }
+
+    /** The client, once it has read the seeded value; or "failed: ..." when it cannot be made or read. */
+    private static Object open(Opener opener, List<AutoCloseable> closeables) {
+        try {
+            Client client = opener.open();
+            closeables.add(client);
+            String value = client.get(KEY, true);
+            if (!VALUE.equals(value)) {
+                throw new IllegalStateException(client.getClass().getSimpleName() + " read " + value + " for " + KEY);
+            }
+            return client;
+        }
+        catch (Exception | LinkageError ex) {
+            System.out.println("cannot open a client: " + ex);
+            return "failed: " + ex;
+        }
+    }
+
+    private static String preamble(String etcdVersion, int rounds, Duration round, Duration warmup, double elapsed) {
+        return String.format(Locale.ROOT, """
+                # etcd clients, requests/s in one run
+
+                etcd %s (one member on loopback, `--enable-v2=true`), Java %s, %d cores. Each cell is the median of \
+                %d rounds of %.1f s, the contenders taking turns round by round (in a rotating order) after a \
+                warm-up round of %.1f s each; a ratio is ours ÷ the baseline **in the same round**, the median over \
+                the rounds. "Local" is a serializable read (v2 without `quorum=true`, a v3 range with \
+                `serializable`). wrk runs `-tN -cN` (one connection per thread), the raw socket one kept-alive \
+                connection per thread; "best Java client" is the fastest of the JDK HttpClient, etcd4j and jetcd in \
+                that round. Libraries: %s. Command: `%s` (this run: %.0f s from etcd's start).""",
+                etcdVersion, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds,
+                round.toMillis() / 1000.0, warmup.toMillis() / 1000.0, libraries(), COMMAND, elapsed);
+    }
+
+    /** The jars the clients were loaded from, which name their versions. */
+    private static String libraries() {
+        List<String> jars = new ArrayList<>();
+        for (String name : List.of("org.eclipse.jetty.client.HttpClient", "mousio.etcd4j.EtcdClient",
+                "io.etcd.jetcd.Client", "io.grpc.ManagedChannel", "io.netty.channel.Channel", "io.vertx.core.Vertx",
+                "com.google.protobuf.Message")) {
+            try {
+                String path = Class.forName(name).getProtectionDomain().getCodeSource().getLocation().getPath();
+                jars.add(path.substring(path.lastIndexOf('/') + 1).replaceAll("\\.jar$", ""));
+            }
+            catch (Exception | LinkageError ex) {
+                jars.add(name + " (not found)");
+            }
+        }
+        return String.join(", ", jars);
+    }
+
+    private static Duration seconds(String seconds) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(seconds) * 1000));
+    }
+}

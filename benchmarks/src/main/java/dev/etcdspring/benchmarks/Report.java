@@ -1,0 +1,151 @@
+package dev.etcdspring.benchmarks;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import dev.etcdspring.benchmarks.Scenario.Column;
+
+/**
+ * Writes the results: a Markdown table (one row per scenario, requests/s per client, ours as a multiple of the
+ * baselines) and a bar chart drawn with Java2D, one group of bars per scenario scaled to its fastest client.
+ */
+final class Report {
+
+    private static final Map<Column, Color> COLORS = new EnumMap<>(Map.of(Column.WRK, new Color(0x8c8c8c),
+            Column.RAW, new Color(0x4d4d4d), Column.JDK, new Color(0x4e79a7), Column.ETCD4J, new Color(0xf28e2b),
+            Column.JETCD, new Color(0xb07aa1), Column.OURS, new Color(0x2ca02c)));
+
+    private Report() {
+    }
+
+    static String markdown(List<Scenario> scenarios, String preamble) {
+        StringBuilder md = new StringBuilder(preamble).append("\n\n| scenario |");
+        for (Column column : Column.values()) {
+            md.append(' ').append((column == Column.OURS) ? "**" + column.label + "**" : column.label).append(" |");
+        }
+        md.append(" ours × wrk | ours × raw socket | ours × best Java client |\n|---|");
+        md.append("---:|".repeat(Column.values().length + 3)).append('\n');
+        List<String> failures = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            md.append("| ").append(s.name).append(" |");
+            for (Column column : Column.values()) {
+                String cell;
+                if (s.measured(column)) {
+                    cell = String.format(Locale.ROOT, "%,.0f", s.median(column));
+                    cell = (column == Column.OURS) ? "**" + cell + "**" : cell;
+                }
+                else if (s.notes.containsKey(column)) {
+                    String note = s.notes.get(column);
+                    if (note.startsWith("failed")) {
+                        failures.add(s.name + ", " + column.label + ": " + note);
+                        note = "failed";
+                    }
+                    cell = note;
+                }
+                else {
+                    cell = "–";
+                }
+                md.append(' ').append(cell).append(" |");
+            }
+            md.append(' ').append(ratio(s.oursOver(Column.WRK))).append(" | ").append(ratio(s.oursOver(Column.RAW)))
+                .append(" | ").append(ratio(s.oursOver(s.javaClients()))).append(" |\n");
+        }
+        if (!failures.isEmpty()) {
+            md.append("\nFailures:\n\n");
+            failures.forEach((f) -> md.append("- ").append(f.replace('\n', ' ')).append('\n'));
+        }
+        return md.toString();
+    }
+
+    private static String ratio(double ratio) {
+        return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    static void chart(List<Scenario> scenarios, String title, Path png) throws IOException {
+        int width = 1100;
+        int left = 150;
+        int barArea = 760;
+        int bar = 13;
+        int height = 90;
+        for (Scenario s : scenarios) {
+            height += 26 + bar * s.loads.size() + 10;
+        }
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, 20, 28);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString("requests/s, median of the rounds; each group's bars scaled to its fastest client", 20, 48);
+        int x = 20;
+        for (Column column : Column.values()) {
+            g.setColor(COLORS.get(column));
+            g.fillRect(x, 60, 12, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(column.label, x + 16, 71);
+            x += 30 + g.getFontMetrics().stringWidth(column.label);
+        }
+        int y = 90;
+        for (Scenario s : scenarios) {
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            Map<String, Double> ours = new LinkedHashMap<>();
+            ours.put("wrk", s.oursOver(Column.WRK));
+            ours.put("raw socket", s.oursOver(Column.RAW));
+            ours.put("best Java client", s.oursOver(s.javaClients()));
+            String ratios = "";
+            for (Map.Entry<String, Double> ratio : ours.entrySet()) {
+                if (!Double.isNaN(ratio.getValue())) {
+                    ratios += (ratios.isEmpty() ? "  — ours " : ", ") + ratio(ratio.getValue()) + " × " + ratio.getKey();
+                }
+            }
+            g.drawString(s.name + ratios, 20, y + 16);
+            y += 26;
+            double max = s.loads.keySet().stream().filter(s::measured).mapToDouble(s::median).max().orElse(1);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            for (Column column : s.loads.keySet()) {
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(column.label, 30, y + bar - 2);
+                if (s.measured(column)) {
+                    double rate = s.median(column);
+                    int length = (int) Math.max(1, Math.round(barArea * rate / max));
+                    g.setColor(COLORS.get(column));
+                    g.fillRect(left, y + 1, length, bar - 2);
+                    g.setColor(Color.BLACK);
+                    g.drawString(String.format(Locale.ROOT, "%,.0f", rate), left + length + 6, y + bar - 2);
+                }
+                else {
+                    g.setColor(Color.RED.darker());
+                    g.drawString(s.notes.getOrDefault(column, "–").lines().findFirst().orElse(""), left, y + bar - 2);
+                }
+                y += bar;
+            }
+            y += 10;
+            g.setColor(new Color(0xdddddd));
+            g.setStroke(new BasicStroke(1));
+            g.drawLine(20, y - 5, width - 20, y - 5);
+        }
+        g.dispose();
+        Files.createDirectories(png.getParent());
+        ImageIO.write(image, "png", png.toFile());
+    }
+}

@@ -1,0 +1,110 @@
+package dev.etcdspring.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row of the table: an operation at a number of threads, the contenders that measure it, and their rates per
+ * round. A contender that fails is dropped from later rounds and shows its failure instead of a rate.
+ */
+final class Scenario {
+
+    /** The table's columns, in order. */
+    enum Column {
+
+        WRK("wrk", false), RAW("raw socket", false), JDK("JDK HttpClient", true), ETCD4J("etcd4j", true),
+        JETCD("jetcd", true), OURS("EtcdTemplate", false);
+
+        final String label;
+
+        /** Whether this is a Java client a user would pick: the "best Java client" ratio is against these. */
+        final boolean javaClient;
+
+        Column(String label, boolean javaClient) {
+            this.label = label;
+            this.javaClient = javaClient;
+        }
+    }
+
+    /** A contender's load: runs at {@code threads} for {@code duration}, returns requests per second. */
+    @FunctionalInterface
+    interface Load {
+
+        double run(int threads, Duration duration) throws Exception;
+    }
+
+    final String name;
+
+    final int threads;
+
+    final Map<Column, Load> loads = new EnumMap<>(Column.class);
+
+    final Map<Column, List<Double>> rates = new EnumMap<>(Column.class);
+
+    /** Why a column has no rate: "not installed", or the failure. */
+    final Map<Column, String> notes = new EnumMap<>(Column.class);
+
+    Scenario(String name, int threads) {
+        this.name = name;
+        this.threads = threads;
+    }
+
+    Scenario with(Column column, Load load) {
+        this.loads.put(column, load);
+        return this;
+    }
+
+    Scenario note(Column column, String note) {
+        this.notes.put(column, note);
+        return this;
+    }
+
+    /** Whether the column has a rate for every round so far. */
+    boolean measured(Column column) {
+        return this.rates.containsKey(column) && !this.notes.containsKey(column);
+    }
+
+    double median(Column column) {
+        return median(this.rates.get(column));
+    }
+
+    /**
+     * Ours against the best of {@code baselines} in the same round, the median over rounds: ratios of one round
+     * share the machine's mood of that moment. {@code NaN} when no baseline has rates.
+     */
+    double oursOver(Column... baselines) {
+        if (!measured(Column.OURS)) {
+            return Double.NaN;
+        }
+        List<Double> ours = this.rates.get(Column.OURS);
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < ours.size(); round++) {
+            double best = 0;
+            for (Column baseline : baselines) {
+                if (measured(baseline) && this.rates.get(baseline).size() > round) {
+                    best = Math.max(best, this.rates.get(baseline).get(round));
+                }
+            }
+            if (best > 0) {
+                ratios.add(ours.get(round) / best);
+            }
+        }
+        return ratios.isEmpty() ? Double.NaN : median(ratios);
+    }
+
+    /** The Java clients a user would pick, among this scenario's columns. */
+    Column[] javaClients() {
+        return this.loads.keySet().stream().filter((c) -> c.javaClient).toArray(Column[]::new);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
