@@ -59,7 +59,7 @@ public final class EtcdBenchmarks {
         long started = System.nanoTime();
         List<AutoCloseable> closeables = new ArrayList<>();
         int status;
-        try (EtcdCluster etcd = EtcdCluster.start(1); Runner runner = new Runner(8)) {
+        try (EtcdCluster etcd = EtcdCluster.start(1); Runner runner = new Runner(32)) {
             String endpoint = etcd.endpoint();
             TemplateClient seeder = new TemplateClient(endpoint, EtcdApi.V2);
             closeables.add(seeder);
@@ -83,6 +83,7 @@ public final class EtcdBenchmarks {
             }
             Wrk wrk = Wrk.find(out.resolve("wrk"));
             List<Scenario> scenarios = scenarios(runner, endpoint, clients, wrk);
+            List<SwapCheck> swapChecks = swapScenarios(scenarios, runner, clients);
             System.out.printf("etcd %s at %s; %d scenarios, %d rounds of %s after a warm-up round of %s%n", etcdVersion,
                     endpoint, scenarios.size(), rounds, round, warmup);
             for (int r = 0; r <= rounds; r++) {
@@ -95,15 +96,19 @@ public final class EtcdBenchmarks {
             }
             double elapsed = (System.nanoTime() - started) / 1e9;
             String preamble = preamble(etcdVersion, rounds, round, warmup, elapsed);
-            String table = Report.markdown(scenarios, preamble);
+            List<String> checks = new ArrayList<>();
+            for (SwapCheck check : swapChecks) {
+                checks.add(check.verify(scenarios));
+            }
+            String table = Report.markdown(scenarios, preamble) + "\n" + String.join("\n", checks) + "\n";
             Files.createDirectories(out);
             Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
             Report.chart(scenarios, "etcd clients against etcd " + etcdVersion + ", one run", out.resolve("benchmark-results.png"));
             System.out.println();
             System.out.println(table);
             System.out.println("Wrote " + out.resolve("benchmark-results.md") + " and " + out.resolve("benchmark-results.png"));
-            status = scenarios.stream().anyMatch((s) -> s.notes.values().stream().anyMatch((n) -> n.startsWith("failed")))
-                    ? 1 : 0;
+            status = (scenarios.stream().anyMatch((s) -> s.notes.values().stream().anyMatch((n) -> n.startsWith("failed")))
+                    || checks.stream().anyMatch((line) -> line.contains("LOST"))) ? 1 : 0;
         }
         finally {
             for (AutoCloseable c : closeables) {
@@ -164,6 +169,52 @@ public final class EtcdBenchmarks {
             }
         }
         return scenarios;
+    }
+
+    /**
+     * {@code swap} of one counter on 1, 8 and 32 threads at once, ours only (no peer has a swap): each swap is a read
+     * and a compare-and-set, retried when another thread got in between. Checked after the run: the counter must
+     * equal the swaps that returned, and 32 threads should keep half the rate of single-thread compare-and-sets.
+     */
+    private static List<SwapCheck> swapScenarios(List<Scenario> scenarios, Runner runner,
+            Map<EtcdApi, Map<Column, Object>> clients) {
+        List<SwapCheck> checks = new ArrayList<>();
+        for (EtcdApi api : EtcdApi.values()) {
+            TemplateClient ours = (TemplateClient) clients.get(api).get(Column.OURS);
+            for (int threads : new int[] { 1, 8, 32 }) {
+                String name = String.format(Locale.ROOT, "swap of one counter %s, %d thread%s",
+                        api.name().toLowerCase(Locale.ROOT), threads, (threads == 1) ? "" : "s");
+                String key = "/bench/swap-" + api.name().toLowerCase(Locale.ROOT) + "-" + threads;
+                ours.set(key, "0");
+                AtomicLong swaps = new AtomicLong();
+                Scenario s = new Scenario(name, threads);
+                add(s, Column.OURS, ours, runner, (c) -> () -> {
+                    ours.template().swap(key, (n) -> Long.toString(Long.parseLong(n) + 1));
+                    swaps.incrementAndGet();
+                });
+                scenarios.add(s);
+                checks.add(new SwapCheck(name, api, threads, key, swaps, ours));
+            }
+        }
+        return checks;
+    }
+
+    /** What a swap scenario must show once the run is over. */
+    private record SwapCheck(String name, EtcdApi api, int threads, String key, AtomicLong swaps, TemplateClient ours) {
+
+        String verify(List<Scenario> scenarios) {
+            long counter = Long.parseLong(this.ours.template().get(this.key));
+            String lost = (counter == this.swaps.get()) ? "none lost"
+                    : "LOST " + (this.swaps.get() - counter);
+            String cas = "compare-and-set by index " + this.api.name().toLowerCase(Locale.ROOT) + ", 1 thread";
+            double casRate = scenarios.stream().filter((s) -> s.name.equals(cas) && s.measured(Column.OURS))
+                .mapToDouble((s) -> s.median(Column.OURS)).findFirst().orElse(Double.NaN);
+            double swapRate = scenarios.stream().filter((s) -> s.name.equals(this.name) && s.measured(Column.OURS))
+                .mapToDouble((s) -> s.median(Column.OURS)).findFirst().orElse(Double.NaN);
+            return String.format(Locale.ROOT, "- %s: %d swaps returned (warm-up included), counter %d: %s; %.0f swaps/s,"
+                    + " %.2f × our single-thread compare-and-set", this.name, this.swaps.get(), counter, lost, swapRate,
+                    swapRate / casRate);
+        }
     }
 
     /** Adds a Java client's load, or its failure to start. */
