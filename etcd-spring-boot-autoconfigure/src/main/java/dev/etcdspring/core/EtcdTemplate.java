@@ -339,8 +339,12 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         BackOffExecution backOff = this.swapBounds.backOff().start();
         EtcdCompareFailedException lastFailure;
         int attempts = 0;
+        EtcdNode seen = null;
         while (true) {
-            EtcdNode node = valueNode(k, this.protocol.get(k, ReadOptions.defaults().quorum(true)));
+            // The key as a failed compare-and-set saw it (v3 reports it), or a linearizable read of it.
+            EtcdNode node = (seen != null) ? seen
+                    : valueNode(k, this.protocol.get(k, ReadOptions.defaults().quorum(true)));
+            seen = null;
             String next = fn.apply(node.value());
             if (next == null) {
                 throw new IllegalArgumentException("the swap function returned null for key '" + k
@@ -355,6 +359,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             }
             catch (EtcdCompareFailedException ex) {
                 lastFailure = ex;
+                EtcdNode current = ex.getCurrentNode();
+                seen = (current != null && !current.dir()) ? current : null;
             }
             long pause = backOff.nextBackOff();
             if (attempts >= this.swapBounds.maxAttempts() || pause == BackOffExecution.STOP

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdCompareFailedException;
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdMember;
 import dev.etcdspring.core.EtcdNode;
@@ -353,7 +354,12 @@ public final class V3Protocol implements EtcdProtocol {
         if (options.getPrevIndex() != null && options.getPrevIndex() != number(kv.path("mod_revision"))) {
             causes.add("[" + options.getPrevIndex() + " != " + number(kv.path("mod_revision")) + "]");
         }
-        return local(EtcdException.COMPARE_FAILED, "Compare failed", String.join(" ", causes), key, revision);
+        EtcdException failed = local(EtcdException.COMPARE_FAILED, "Compare failed", String.join(" ", causes), key,
+                revision);
+        // The key as the failed transaction saw it: a swap tries again from it without reading the key again.
+        return new EtcdCompareFailedException(failed.getMessage(), new EtcdException.Details(failed.getErrorCode(),
+                failed.getHttpStatus(), failed.getIndex(), failed.getEtcdMessage(), failed.getEtcdCause(), key, false),
+                null, leaf(kv, Map.of()));
     }
 
     /**
