@@ -362,6 +362,14 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 EtcdNode current = ex.getCurrentNode();
                 seen = (current != null && !current.dir()) ? current : null;
             }
+            if (attempts >= this.swapBounds.maxAttempts() || System.nanoTime() > deadline) {
+                break;
+            }
+            if (seen != null) {
+                // The state the comparison failed against, in hand: try again at once, as an in-memory
+                // compare-and-set loop does. After a pause it would be stale, and a read is needed anyway.
+                continue;
+            }
             long pause = backOff.nextBackOff();
             if (attempts >= this.swapBounds.maxAttempts() || pause == BackOffExecution.STOP
                     || System.nanoTime() + pause * 1_000_000 > deadline) {
