@@ -340,6 +340,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         EtcdCompareFailedException lastFailure;
         int attempts = 0;
         EtcdNode seen = null;
+        boolean retriedAtOnce = false;
         while (true) {
             // The key as a failed compare-and-set saw it (v3 reports it), or a linearizable read of it.
             EtcdNode node = (seen != null) ? seen
@@ -365,11 +366,14 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             if (attempts >= this.swapBounds.maxAttempts() || System.nanoTime() > deadline) {
                 break;
             }
-            if (seen != null) {
-                // The state the comparison failed against, in hand: try again at once, as an in-memory
-                // compare-and-set loop does. After a pause it would be stale, and a read is needed anyway.
+            if (seen != null && !retriedAtOnce) {
+                // The state the comparison failed against, in hand: try again from it at once, once. Failing again
+                // means contention: pause then, and read afresh (after a pause that state would be stale).
+                retriedAtOnce = true;
                 continue;
             }
+            seen = null;
+            retriedAtOnce = false;
             long pause = backOff.nextBackOff();
             if (attempts >= this.swapBounds.maxAttempts() || pause == BackOffExecution.STOP
                     || System.nanoTime() + pause * 1_000_000 > deadline) {
