@@ -339,13 +339,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         BackOffExecution backOff = this.swapBounds.backOff().start();
         EtcdCompareFailedException lastFailure;
         int attempts = 0;
-        EtcdNode seen = null;
-        boolean retriedAtOnce = false;
         while (true) {
-            // The key as a failed compare-and-set saw it (v3 reports it), or a linearizable read of it.
-            EtcdNode node = (seen != null) ? seen
-                    : valueNode(k, this.protocol.get(k, ReadOptions.defaults().quorum(true)));
-            seen = null;
+            EtcdNode node = valueNode(k, this.protocol.get(k, ReadOptions.defaults().quorum(true)));
             String next = fn.apply(node.value());
             if (next == null) {
                 throw new IllegalArgumentException("the swap function returned null for key '" + k
@@ -360,20 +355,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             }
             catch (EtcdCompareFailedException ex) {
                 lastFailure = ex;
-                EtcdNode current = ex.getCurrentNode();
-                seen = (current != null && !current.dir()) ? current : null;
             }
-            if (attempts >= this.swapBounds.maxAttempts() || System.nanoTime() > deadline) {
-                break;
-            }
-            if (seen != null && !retriedAtOnce) {
-                // The state the comparison failed against, in hand: try again from it at once, once. Failing again
-                // means contention: pause then, and read afresh (after a pause that state would be stale).
-                retriedAtOnce = true;
-                continue;
-            }
-            seen = null;
-            retriedAtOnce = false;
             long pause = backOff.nextBackOff();
             if (attempts >= this.swapBounds.maxAttempts() || pause == BackOffExecution.STOP
                     || System.nanoTime() + pause * 1_000_000 > deadline) {

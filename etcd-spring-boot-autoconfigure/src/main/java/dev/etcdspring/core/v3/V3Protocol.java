@@ -356,7 +356,7 @@ public final class V3Protocol implements EtcdProtocol {
         }
         EtcdException failed = local(EtcdException.COMPARE_FAILED, "Compare failed", String.join(" ", causes), key,
                 revision);
-        // The key as the failed transaction saw it: a swap tries again from it without reading the key again.
+        // The key as the failed transaction saw it, for a caller's own compare-and-set loop.
         return new EtcdCompareFailedException(failed.getMessage(), new EtcdException.Details(failed.getErrorCode(),
                 failed.getHttpStatus(), failed.getIndex(), failed.getEtcdMessage(), failed.getEtcdCause(), key, false),
                 null, leaf(kv, Map.of()));
