@@ -9,6 +9,7 @@ import dev.etcdspring.autoconfigure.EtcdProperties;
 import dev.etcdspring.autoconfigure.EtcdTemplateConfigurer;
 import dev.etcdspring.core.EtcdClientListener;
 import dev.etcdspring.core.EtcdTemplate;
+import dev.etcdspring.core.Listeners;
 import dev.etcdspring.core.observation.EtcdObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -35,8 +36,6 @@ public final class EtcdConfigClient {
 
     private final EtcdTemplate template;
 
-    private final List<String> endpoints;
-
     private volatile ObservationRegistry observationRegistry;
 
     private volatile EtcdObservationConvention observationConvention;
@@ -49,9 +48,8 @@ public final class EtcdConfigClient {
     private EtcdConfigClient(EtcdTemplate.Builder builder) {
         this.template = builder.observationRegistry((Supplier<ObservationRegistry>) () -> this.observationRegistry)
             .observationConvention((Supplier<EtcdObservationConvention>) () -> this.observationConvention)
-            .listener(new Forwarding())
+            .listener(Listeners.of(this.listeners))
             .build();
-        this.endpoints = this.template.endpoints();
     }
 
     /**
@@ -96,7 +94,7 @@ public final class EtcdConfigClient {
      * @return the endpoints
      */
     public List<String> getEndpoints() {
-        return this.endpoints;
+        return this.template.endpoints();
     }
 
     /**
@@ -132,36 +130,5 @@ public final class EtcdConfigClient {
 
     void setUnreachable(boolean unreachable) {
         this.unreachable = unreachable;
-    }
-
-    /** Tells the listeners added so far; one that throws does not keep the others from being told. */
-    private final class Forwarding implements EtcdClientListener {
-
-        @Override
-        public void swapFinished(String key, int attempts, boolean swapped) {
-            each((listener) -> listener.swapFinished(key, attempts, swapped));
-        }
-
-        @Override
-        public void watchReconnecting(String key, Throwable cause) {
-            each((listener) -> listener.watchReconnecting(key, cause));
-        }
-
-        @Override
-        public void watchResynced(String key, long index) {
-            each((listener) -> listener.watchResynced(key, index));
-        }
-
-        private void each(java.util.function.Consumer<EtcdClientListener> call) {
-            for (EtcdClientListener listener : EtcdConfigClient.this.listeners) {
-                try {
-                    call.accept(listener);
-                }
-                catch (RuntimeException ex) {
-                    org.apache.commons.logging.LogFactory.getLog(EtcdConfigClient.class)
-                        .warn("An etcd client listener failed", ex);
-                }
-            }
-        }
     }
 }

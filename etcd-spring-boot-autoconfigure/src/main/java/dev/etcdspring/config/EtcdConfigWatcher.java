@@ -118,19 +118,6 @@ public class EtcdConfigWatcher
         }
     }
 
-    /**
-     * The index each watched path's configuration was last applied at.
-     *
-     * @return path to index
-     */
-    public Map<String, Long> appliedIndexes() {
-        Map<String, Long> indexes = new java.util.LinkedHashMap<>();
-        for (PathWatch path : this.paths) {
-            indexes.put(path.path, path.source().getIndex());
-        }
-        return indexes;
-    }
-
     @Override
     public synchronized void destroy() {
         this.closed = true;

@@ -107,7 +107,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         this.watchBounds = new WatchBounds(builder.watchInitialBackoff, builder.watchMaxBackoff,
                 builder.watchPollTimeout);
         this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
-        this.listener = Listeners.of(builder.listeners);
+        this.listener = Listeners.fixed(builder.listeners);
         this.observationRegistry = builder.observationRegistry;
         this.observationConvention = builder.observationConvention;
     }

@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners of a template as one: each is told in turn, and one that throws is logged and does not keep the
- * others (or the operation) from going on.
+ * Several {@link EtcdClientListener}s as one: each is told in turn, and one that throws is logged and does not keep
+ * the others (or the operation) from going on.
  */
-final class Listeners implements EtcdClientListener {
+public final class Listeners implements EtcdClientListener {
 
     private static final Logger logger = LoggerFactory.getLogger(Listeners.class);
 
@@ -22,7 +22,19 @@ final class Listeners implements EtcdClientListener {
         this.listeners = listeners;
     }
 
-    static EtcdClientListener of(List<EtcdClientListener> listeners) {
+    /**
+     * The listeners as one.
+     *
+     * @param listeners the listeners, as they are at each event: a list that grows later (a
+     *        {@link java.util.concurrent.CopyOnWriteArrayList}) tells the listeners added since too
+     * @return one listener that tells them all
+     */
+    public static EtcdClientListener of(List<EtcdClientListener> listeners) {
+        return new Listeners(listeners);
+    }
+
+    /** A fixed set of listeners as one, or a listener that does nothing for none. */
+    static EtcdClientListener fixed(List<EtcdClientListener> listeners) {
         return listeners.isEmpty() ? NONE : new Listeners(List.copyOf(listeners));
     }
 
