@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 healthy() {
-    curl -sf -m 2 "$ENDPOINT/health" 2>/dev/null | grep -q '"health":"true"'
+    curl -sf -m 2 "$ENDPOINT/health" 2>/dev/null | grep '"health":"true"' >/dev/null  # not -q: an early exit could SIGPIPE curl under pipefail
 }
 
 as_root() {
@@ -90,7 +90,7 @@ has_config() {
         curl -sf -m 5 "$ENDPOINT/v2/keys/config/sample-app" >/dev/null
     else
         curl -sf -m 5 -X POST "$ENDPOINT/v3/kv/range" -d "{\"key\":\"$(b64 /config/sample-app/)\",\"range_end\":\"$(b64 /config/sample-app0)\",\"count_only\":true}" \
-            | grep -q '"count"'
+            | grep '"count"' >/dev/null
     fi
 }
 if has_config; then
