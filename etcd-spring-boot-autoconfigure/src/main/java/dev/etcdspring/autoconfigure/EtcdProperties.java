@@ -45,10 +45,11 @@ public class EtcdProperties {
     private ReadConsistency readConsistency = ReadConsistency.LINEARIZABLE;
 
     /**
-     * HTTP client to send requests with. Jetty notices connections the server closed and never resends a
-     * request; the others are for applications that already use them.
+     * HTTP client to send requests with. By default 'socket', the library's own in-thread client, for http
+     * endpoints, and 'jetty' for https ones; both notice connections the server closed and never resend a request.
+     * The others are for applications that already use them.
      */
-    private EtcdHttpBackend httpBackend = EtcdHttpBackend.JETTY;
+    private EtcdHttpBackend httpBackend;
 
     /**
      * Login user of the etcd cluster, when it has authentication enabled: HTTP basic authentication on v2, a

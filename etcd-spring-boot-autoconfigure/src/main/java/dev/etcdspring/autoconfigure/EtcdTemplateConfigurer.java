@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 
+import dev.etcdspring.core.EtcdHttpBackend;
 import dev.etcdspring.core.EtcdTemplate;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -53,7 +54,20 @@ public final class EtcdTemplateConfigurer {
         set("etcd.timeout", p.getTimeout(), builder::timeout);
         set("etcd.connect-timeout", p.getConnectTimeout(), builder::connectTimeout);
         set("etcd.read-consistency", p.getReadConsistency(), builder::readConsistency);
-        set("etcd.http-backend", p.getHttpBackend(), builder::httpBackend);
+        if (p.getHttpBackend() != null) {
+            set("etcd.http-backend", p.getHttpBackend(), (backend) -> {
+                if (backend == EtcdHttpBackend.SOCKET) {
+                    for (String endpoint : this.connectionDetails.getEndpoints()) {
+                        if (endpoint.regionMatches(true, 0, "https:", 0, 6)) {
+                            throw new IllegalArgumentException("the socket backend speaks plain http only, but the "
+                                    + "endpoint '" + endpoint + "' is https; leave etcd.http-backend unset (jetty "
+                                    + "for https) or choose another backend");
+                        }
+                    }
+                }
+                builder.httpBackend(backend);
+            });
+        }
         set("etcd.swap.max-attempts", p.getSwap().getMaxAttempts(), builder::swapMaxAttempts);
         set("etcd.swap.timeout", p.getSwap().getTimeout(), builder::swapTimeout);
         // One builder call checks both bounds; the property named is the one at fault: the maximum when it is not

@@ -161,7 +161,9 @@ public interface EtcdOperations {
      * {@code fn}, and sets the result if the key was not modified in between, else tries again after a jittered,
      * growing pause, within the attempts and time the template allows. {@code fn} may therefore run several
      * times and must be free of side effects. The write carries no time to live: a key that had one no longer
-     * expires afterwards.
+     * expires afterwards. Swaps of the same key through one template take turns rather than fail each other's
+     * comparisons, and one that follows another starts from the value that one wrote, without reading it again;
+     * writes from elsewhere are still caught by the comparison.
      *
      * @param key the key; not the root
      * @param fn computes the new value from the current one; must not be {@code null}, nor return {@code null}

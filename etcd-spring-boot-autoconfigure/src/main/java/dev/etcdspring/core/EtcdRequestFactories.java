@@ -25,8 +25,9 @@ import org.springframework.http.client.SimpleClientHttpRequestFactory;
  *
  * <p>A backend that owns a connection pool returns a function that is also {@link AutoCloseable}; closing it
  * closes the pool. Each takes an optional {@link SSLContext} for {@code https} endpoints (the JVM's default trust
- * without one); hostnames are always verified. The README lists what each costs per request, measured against a local etcd, and why
- * {@link #jetty(Duration)} is the default.
+ * without one), except {@link #socket(Duration)}, which speaks plain {@code http} only; hostnames are always
+ * verified. The README lists what each costs per request, measured against a local etcd: {@link #socket(Duration)}
+ * is the default for {@code http} endpoints, {@link #jetty(Duration)} for {@code https}.
  */
 public final class EtcdRequestFactories {
 
@@ -34,7 +35,22 @@ public final class EtcdRequestFactories {
     }
 
     /**
-     * Jetty's {@code HttpClient}, the default: one client (a non-blocking connection pool and daemon threads)
+     * The library's own HTTP/1.1 client for plain {@code http} endpoints: a pool of kept-alive non-blocking socket
+     * channels, each with a selector of its own, so that the calling thread writes the request and reads the answer
+     * itself, with no hand-off to another thread. Before it reuses an idle connection it checks without blocking
+     * that etcd has not closed it, so the first write after an etcd restart goes out on a fresh connection instead
+     * of failing with an unknown outcome; it never resends a request by itself. A request's timeout bounds the
+     * whole exchange.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @return the request factories, {@link AutoCloseable}
+     */
+    public static Function<Duration, ClientHttpRequestFactory> socket(Duration connectTimeout) {
+        return new dev.etcdspring.core.internal.SocketHttpClient(connectTimeout);
+    }
+
+    /**
+     * Jetty's {@code HttpClient}, the default for {@code https} endpoints: one client (a non-blocking connection pool and daemon threads)
      * shared by every timeout. It notices at once when a server closes an idle connection, so the first write
      * after an etcd restart goes out on a fresh connection instead of failing with an unknown outcome, and it never
      * resends a request by itself.

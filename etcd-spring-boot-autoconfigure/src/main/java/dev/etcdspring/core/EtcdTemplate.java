@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -77,6 +79,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     private final SwapBounds swapBounds;
 
+    private final Map<String, SwapLane> swapLanes = new ConcurrentHashMap<>();
+
     private final Function<Duration, ClientHttpRequestFactory> ownedFactories;
 
     private final WatchBounds watchBounds;
@@ -94,7 +98,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     private EtcdTemplate(Builder builder) {
         // Only factories the template made itself are closed with it; a caller's own stay the caller's.
         this.ownedFactories = (builder.requestFactories != null) ? null
-                : backend(builder.httpBackend, builder.connectTimeout, builder.sslContext);
+                : backend(builder.resolvedHttpBackend(), builder.connectTimeout, builder.sslContext);
         Function<Duration, ClientHttpRequestFactory> factories = (this.ownedFactories != null) ? this.ownedFactories
                 : builder.requestFactories;
         RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
@@ -115,6 +119,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     private static Function<Duration, ClientHttpRequestFactory> backend(EtcdHttpBackend backend,
             Duration connectTimeout, SSLContext sslContext) {
         return switch (backend) {
+            case SOCKET -> EtcdRequestFactories.socket(connectTimeout);
             case JETTY -> EtcdRequestFactories.jetty(connectTimeout, sslContext);
             case HTTP_COMPONENTS -> EtcdRequestFactories.httpComponents(connectTimeout, sslContext);
             case JDK -> EtcdRequestFactories.jdk(connectTimeout, sslContext);
@@ -331,16 +336,42 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     /**
      * The swap loop: read, apply, compare-and-set, within the bounds. {@code tries[0]} counts the compare-and-sets
      * as they happen, so that the caller can report them however the loop ends, by return or by exception.
+     *
+     * <p>Swaps of one key through this template take turns in a {@link SwapLane}: in the same process they would
+     * only make each other's compare-and-set fail. A swap that finishes while another waits hands it the node it
+     * wrote, and the next one compares against that without reading first: under contention a swap costs one
+     * request instead of two and fails no comparisons against its neighbours. A write from elsewhere in between
+     * fails that comparison, and the swap reads afresh.
      */
     private String swapUntilDone(String key, UnaryOperator<String> fn, int[] tries) {
         String k = writableKey(key);
         OptionChecks.notNull(fn, "fn");
         long deadline = System.nanoTime() + this.swapBounds.timeout().toNanos();
+        SwapLane lane = this.swapLanes.compute(k, (name, existing) -> ((existing != null) ? existing : new SwapLane())
+            .join());
+        try {
+            lane.enter(k, deadline, this.swapBounds.timeout());
+            try {
+                return swapInLane(k, fn, tries, deadline, lane);
+            }
+            finally {
+                lane.lock.unlock();
+            }
+        }
+        finally {
+            this.swapLanes.computeIfPresent(k, (name, existing) -> existing.leave() ? null : existing);
+        }
+    }
+
+    private String swapInLane(String k, UnaryOperator<String> fn, int[] tries, long deadline, SwapLane lane) {
         BackOffExecution backOff = this.swapBounds.backOff().start();
         EtcdCompareFailedException lastFailure;
         int attempts = 0;
         while (true) {
-            EtcdNode node = valueNode(k, this.protocol.get(k, ReadOptions.defaults().quorum(true)));
+            EtcdNode handedOver = lane.handOver;
+            lane.handOver = null;
+            EtcdNode node = (handedOver != null) ? handedOver
+                    : valueNode(k, this.protocol.get(k, ReadOptions.defaults().quorum(true)));
             String next = fn.apply(node.value());
             if (next == null) {
                 throw new IllegalArgumentException("the swap function returned null for key '" + k
@@ -350,15 +381,25 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             attempts++;
             tries[0] = attempts;
             try {
-                this.protocol.put(k, next, WriteOptions.defaults().prevIndex(node.modifiedIndex()));
+                EtcdResponse written = this.protocol.put(k, next,
+                        WriteOptions.defaults().prevIndex(node.modifiedIndex()));
+                if (lane.isWaitedFor() && written.node() != null && written.node().modifiedIndex() > 0) {
+                    lane.handOver = written.node();
+                }
                 return next;
             }
             catch (EtcdCompareFailedException ex) {
                 lastFailure = ex;
             }
+            if (attempts >= this.swapBounds.maxAttempts()) {
+                break;
+            }
+            if (handedOver != null) {
+                // Someone outside this template wrote since the last swap here: read afresh at once.
+                continue;
+            }
             long pause = backOff.nextBackOff();
-            if (attempts >= this.swapBounds.maxAttempts() || pause == BackOffExecution.STOP
-                    || System.nanoTime() + pause * 1_000_000 > deadline) {
+            if (pause == BackOffExecution.STOP || System.nanoTime() + pause * 1_000_000 > deadline) {
                 break;
             }
             Pauses.sleep(pause, k, "swap of '" + k + "' was interrupted; the key was not changed by it");
@@ -369,6 +410,50 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 new EtcdException.Details(EtcdException.COMPARE_FAILED, lastFailure.getHttpStatus(),
                         lastFailure.getIndex(), lastFailure.getEtcdMessage(), lastFailure.getEtcdCause(), k, false),
                 attempts, lastFailure);
+    }
+
+    /**
+     * The swaps of one key in this template, which take turns; it exists while one runs or waits. Its count of
+     * swaps changes only inside the map's compute functions.
+     */
+    private static final class SwapLane {
+
+        /** Fair, so that every waiting swap gets its turn within its time bound. */
+        final ReentrantLock lock = new ReentrantLock(true);
+
+        /** The node the previous swap wrote, for the next; only read or written by the lock's holder. */
+        EtcdNode handOver;
+
+        private int swaps;
+
+        SwapLane join() {
+            this.swaps++;
+            return this;
+        }
+
+        /** Whether the lane is now unused. */
+        boolean leave() {
+            return --this.swaps == 0;
+        }
+
+        boolean isWaitedFor() {
+            return this.lock.hasQueuedThreads();
+        }
+
+        void enter(String key, long deadline, Duration timeout) {
+            try {
+                if (!this.lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    throw new EtcdSwapExhaustedException("swap of '" + key + "' gave up after waiting " + timeout
+                            + " for the other swaps of the same key in this template to finish; the key was not "
+                            + "changed by it", new EtcdException.Details(0, 0, 0, null, null, key, false), 0, null);
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new EtcdException("swap of '" + key + "' was interrupted; the key was not changed by it",
+                        new EtcdException.Details(0, 0, 0, null, null, key, false), ex);
+            }
+        }
     }
 
     @Override
@@ -572,7 +657,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
         private ReadConsistency readConsistency = ReadConsistency.LINEARIZABLE;
 
-        private EtcdHttpBackend httpBackend = EtcdHttpBackend.JETTY;
+        /** {@code null} until chosen: then the socket backend for http endpoints, Jetty for https. */
+        private EtcdHttpBackend httpBackend;
 
         private SSLContext sslContext;
 
@@ -710,9 +796,9 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
         /**
          * The HTTP backend: a function that makes a {@link ClientHttpRequestFactory} whose answers wait at most the
-         * given timeout. It is called once per distinct timeout in use. The default is
-         * {@link EtcdRequestFactories#jetty(Duration)} with the {@link #connectTimeout(Duration) connect timeout},
-         * closed with the template;
+         * given timeout. It is called once per distinct timeout in use. The default is the
+         * {@link #httpBackend(EtcdHttpBackend) HTTP backend}'s, with the {@link #connectTimeout(Duration) connect
+         * timeout}, closed with the template;
          * the factories must not follow redirects.
          *
          * @param requestFactories makes a request factory for a timeout; must not be {@code null}
@@ -810,7 +896,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
          * timeout} and {@link #sslContext(SSLContext) SSL context}, and closes with itself. Ignored when
          * {@link #requestFactory(Function)} is set.
          *
-         * @param httpBackend the backend; the default is {@link EtcdHttpBackend#JETTY}
+         * @param httpBackend the backend; by default {@link EtcdHttpBackend#SOCKET} when every endpoint is
+         *        {@code http}, {@link EtcdHttpBackend#JETTY} when one is {@code https}
          * @return this builder
          */
         public Builder httpBackend(EtcdHttpBackend httpBackend) {
@@ -899,7 +986,28 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
          * @return the template
          */
         public EtcdTemplate build() {
+            resolvedHttpBackend();
             return new EtcdTemplate(this);
+        }
+
+        /**
+         * The backend chosen, or the default for the endpoints: the socket backend speaks plain http only.
+         *
+         * @throws IllegalArgumentException when the socket backend was chosen for an https endpoint
+         */
+        private EtcdHttpBackend resolvedHttpBackend() {
+            String tls = this.endpoints.stream()
+                .filter((endpoint) -> endpoint.regionMatches(true, 0, "https:", 0, 6))
+                .findFirst()
+                .orElse(null);
+            if (this.httpBackend == null) {
+                return (tls != null) ? EtcdHttpBackend.JETTY : EtcdHttpBackend.SOCKET;
+            }
+            if (this.httpBackend == EtcdHttpBackend.SOCKET && tls != null && this.requestFactories == null) {
+                throw new IllegalArgumentException("httpBackend SOCKET speaks plain http only, but endpoint '" + tls
+                        + "' is https: choose JETTY (the default for https endpoints) or another backend");
+            }
+            return this.httpBackend;
         }
     }
 }

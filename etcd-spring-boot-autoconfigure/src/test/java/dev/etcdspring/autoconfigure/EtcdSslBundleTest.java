@@ -47,8 +47,17 @@ class EtcdSslBundleTest {
         });
     }
 
+    @Test
+    void theSocketBackendIsRefusedForHttpsNamingTheProperty() {
+        runner().withPropertyValues("etcd.ssl.bundle=etcd-client", "etcd.http-backend=socket").run((context) -> {
+            FailureAnalysis analysis = analysis(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("'etcd.http-backend'", "plain http only", "https");
+            assertThat(analysis.getAction()).contains("etcd.http-backend");
+        });
+    }
+
     @ParameterizedTest
-    @EnumSource(value = dev.etcdspring.core.EtcdHttpBackend.class)
+    @EnumSource(value = dev.etcdspring.core.EtcdHttpBackend.class, mode = EnumSource.Mode.EXCLUDE, names = "SOCKET")
     void everyBackendChosenByPropertyUsesTheBundle(dev.etcdspring.core.EtcdHttpBackend backend) {
         String name = backend.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         runner().withPropertyValues("etcd.ssl.bundle=etcd-client", "etcd.http-backend=" + name).run((context) -> {

@@ -292,6 +292,107 @@ class EtcdTemplateContractTest {
     }
 
     @Test
+    void swapsOfOneKeyInOneTemplateTakeTurnsAndFailNoComparisonAgainstEachOther() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger swaps = new java.util.concurrent.atomic.AtomicInteger();
+        EtcdTemplate counting = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .listener(new EtcdClientListener() {
+                @Override
+                public void swapFinished(String key, int tried, boolean swapped) {
+                    attempts.addAndGet(tried);
+                    swaps.incrementAndGet();
+                }
+            })
+            .build();
+        counting.set("turns", "0");
+        List<Integer> values = swapConcurrently(List.of(counting), 8, 25, "turns");
+        assertThat(values).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(swaps).hasValue(200);
+        assertThat(attempts).as("one compare-and-set per swap: no swap compared against a stale value").hasValue(200);
+        assertThat(counting.get("turns")).isEqualTo("200");
+    }
+
+    @Test
+    void swapsFromTwoTemplatesOfOneKeyLoseNoIncrementThoughTheHandedOverValueGoesStale() throws Exception {
+        EtcdTemplate other = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .swapBackoff(Duration.ofMillis(1), Duration.ofMillis(20))
+            .build();
+        EtcdTemplate mine = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .swapBackoff(Duration.ofMillis(1), Duration.ofMillis(20))
+            .build();
+        mine.set("shared-counter", "0");
+        List<Integer> values = swapConcurrently(List.of(mine, other), 6, 20, "shared-counter");
+        assertThat(values).as("every swap saw a distinct value: none lost, none applied twice")
+            .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, 240).boxed().toList());
+        assertThat(this.etcdTemplate.get("shared-counter")).isEqualTo("240");
+    }
+
+    @Test
+    void aSwapWaitingForItsTurnGivesUpAtItsTimeBoundWithoutTrying() throws Exception {
+        EtcdTemplate bounded = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .swapTimeout(Duration.ofMillis(300))
+            .build();
+        bounded.set("slow-turn", "0");
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> bounded.swap("slow-turn", (v) -> {
+                holding.countDown();
+                try {
+                    release.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                return v + "+first";
+            }));
+        assertThat(holding.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThatExceptionOfType(EtcdSwapExhaustedException.class)
+                .isThrownBy(() -> bounded.swap("slow-turn", (v) -> v + "+second"))
+                .satisfies((e) -> {
+                    assertThat(e.getAttempts()).isZero();
+                    assertThat(e.getKey()).isEqualTo("/slow-turn");
+                    assertThat(e.getMessage()).contains("/slow-turn", "other swaps of the same key", "not changed");
+                });
+        }
+        finally {
+            release.countDown();
+        }
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("0+first");
+        assertThat(this.etcdTemplate.get("slow-turn")).isEqualTo("0+first");
+    }
+
+    /** Runs {@code perTemplate} threads on each template, each swapping the counter {@code times} times. */
+    private static List<Integer> swapConcurrently(List<EtcdTemplate> templates, int perTemplate, int times, String key)
+            throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+            .newFixedThreadPool(templates.size() * perTemplate);
+        try {
+            List<java.util.concurrent.Future<List<Integer>>> results = new ArrayList<>();
+            for (EtcdTemplate template : templates) {
+                for (int t = 0; t < perTemplate; t++) {
+                    results.add(pool.submit(() -> {
+                        List<Integer> seen = new ArrayList<>();
+                        for (int i = 0; i < times; i++) {
+                            seen.add(Integer.parseInt(template.swap(key, (n) -> Integer.toString(Integer.parseInt(n) + 1))));
+                        }
+                        return seen;
+                    }));
+                }
+            }
+            List<Integer> values = new ArrayList<>();
+            for (java.util.concurrent.Future<List<Integer>> result : results) {
+                values.addAll(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return values;
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void compareAndDelete() {
         this.etcdTemplate.set("owned", "me");
         assertThatExceptionOfType(EtcdCompareFailedException.class)

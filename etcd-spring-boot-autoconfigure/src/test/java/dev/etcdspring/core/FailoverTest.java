@@ -79,18 +79,21 @@ class FailoverTest {
 
     /**
      * etcd restarts in under 100 ms here, and closes the connections the client keeps alive: the first read and
-     * the first write afterwards must neither fail nor report an unknown outcome for that. The default backend and
-     * the JDK's notice the closed connections; Apache HttpClient and HttpURLConnection do not (see
+     * the first write afterwards must neither fail nor report an unknown outcome for that. The default backend
+     * (socket), Jetty's and the JDK's notice the closed connections; Apache HttpClient and HttpURLConnection do not (see
      * {@link EtcdRequestFactories}).
      */
     @ParameterizedTest
-    @ValueSource(strings = { "default", "jdk" })
+    @ValueSource(strings = { "default", "jetty", "jdk" })
     void keptAliveConnectionsSurviveRestartsOfTheOnlyEndpoint(String backend) {
         EtcdProcess member = etcd.cluster().followers().get(0);
         int index = etcd.cluster().members().indexOf(member);
         EtcdTemplate.Builder builder = template(member.clientUrl());
         if (backend.equals("jdk")) {
             builder.requestFactory(EtcdRequestFactories.jdk(Duration.ofSeconds(2)));
+        }
+        if (backend.equals("jetty")) {
+            builder.httpBackend(EtcdHttpBackend.JETTY);
         }
         try (EtcdTemplate etcdTemplate = builder.build()) {
             etcdTemplate.set("restarted", "0");

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The four HTTP backends against a real etcd: each works, none follows a redirect, a caller's
+ * The five HTTP backends against a real etcd: each works, none follows a redirect, a caller's
  * {@link RestClient.Builder} customisations apply, and {@link EtcdTemplate#close()} ends the template.
  */
 @ParameterizedClass(name = "{0}")
@@ -44,6 +44,7 @@ class HttpBackendsTest {
     }
 
     private static final Map<String, Function<Duration, ClientHttpRequestFactory>> backends = Map.of(
+            "socket", EtcdRequestFactories.socket(Duration.ofSeconds(2)),
             "jetty", EtcdRequestFactories.jetty(Duration.ofSeconds(2)),
             "httpComponents", EtcdRequestFactories.httpComponents(Duration.ofSeconds(2)),
             "urlConnection", EtcdRequestFactories.urlConnection(Duration.ofSeconds(2)),
@@ -73,7 +74,7 @@ class HttpBackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "jetty", "httpComponents", "urlConnection", "jdk" })
+    @ValueSource(strings = { "socket", "jetty", "httpComponents", "urlConnection", "jdk" })
     void everyBackendReadsAndWrites(String backend) {
         EtcdTemplate etcdTemplate = template(backend, etcd.endpoint());
         etcdTemplate.set("backend/" + backend, "a b&c=d 物");
@@ -82,7 +83,7 @@ class HttpBackendsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "jetty", "httpComponents", "urlConnection", "jdk" })
+    @ValueSource(strings = { "socket", "jetty", "httpComponents", "urlConnection", "jdk" })
     void noBackendFollowsRedirects(String backend) {
         EtcdTemplate etcdTemplate = template(backend, "http://127.0.0.1:" + this.redirecting.getAddress().getPort());
         assertThatExceptionOfType(EtcdException.class).isThrownBy(() -> etcdTemplate.set("k", "v"))

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * A real etcd that serves only https and wants a client certificate signed by the test CA, on both APIs and every
@@ -41,7 +42,7 @@ class TlsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EtcdHttpBackend.class)
+    @EnumSource(value = EtcdHttpBackend.class, mode = EnumSource.Mode.EXCLUDE, names = "SOCKET")
     void everyBackendSpeaksTlsWithAClientCertificate(EtcdHttpBackend backend) {
         assertThat(etcd.endpoint()).startsWith("https://127.0.0.1:");
         try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
@@ -55,6 +56,20 @@ class TlsTest {
             assertThat(etcdTemplate.getTree(dir)).isEqualTo(Map.of("k", "over tls!"));
             assertThat(etcdTemplate.health(Duration.ofSeconds(2)).healthy()).isTrue();
         }
+    }
+
+    @Test
+    void theDefaultBackendForHttpsIsJettyAndTheSocketBackendIsRefusedForIt() {
+        try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .sslContext(trustedWithCertificate())
+            .build()) {
+            etcdTemplate.set("/tls/default", "v");
+            assertThat(etcdTemplate.get("/tls/default")).isEqualTo("v");
+        }
+        assertThatIllegalArgumentException().isThrownBy(() -> EtcdTemplate.builder().endpoints(etcd.endpoint())
+            .api(this.api)
+            .httpBackend(EtcdHttpBackend.SOCKET)
+            .build()).withMessageContaining("SOCKET").withMessageContaining(etcd.endpoint()).withMessageContaining("JETTY");
     }
 
     @Test

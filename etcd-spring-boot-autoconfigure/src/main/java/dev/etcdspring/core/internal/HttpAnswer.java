@@ -99,6 +99,25 @@ public record HttpAnswer(String endpoint, int status, Map<String, String> header
     }
 
     /**
+     * Whether the answer says its body is JSON: a content type compatible with {@code application/json}.
+     *
+     * @return whether the body is JSON
+     */
+    public boolean isJson() {
+        String value = this.headers.get(HttpHeaders.CONTENT_TYPE);
+        if (value == null) {
+            return false;
+        }
+        // What etcd sends, without the cost of parsing a media type on every answer.
+        if (value.regionMatches(true, 0, "application/json", 0, 16)
+                && (value.length() == 16 || value.charAt(16) == ';')) {
+            return true;
+        }
+        MediaType type = contentType();
+        return type != null && type.isCompatibleWith(MediaType.APPLICATION_JSON);
+    }
+
+    /**
      * The start of the body as text, for messages about answers that are not what was expected.
      *
      * @return at most 200 characters of the body

@@ -290,7 +290,7 @@ public final class HttpTransport implements RequestAborter {
     private RestClient.RequestBodySpec request(RestClient client, String endpoint, HttpCall call) {
         RestClient.RequestBodySpec request = client.method(call.method())
             .uri(URI.create(endpoint + call.pathAndQuery()))
-            .accept(MediaType.APPLICATION_JSON);
+            .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
         if (call.authorization() != null) {
             request.header(HttpHeaders.AUTHORIZATION, call.authorization());
         }

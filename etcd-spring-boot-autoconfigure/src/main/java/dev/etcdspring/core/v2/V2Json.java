@@ -2,6 +2,8 @@ package dev.etcdspring.core.v2;
 
 import java.util.List;
 
+import dev.etcdspring.core.EtcdNode;
+
 /**
  * The JSON bodies of the v2 API, read leniently: fields at their default are omitted by the server.
  */
@@ -10,13 +12,12 @@ final class V2Json {
     private V2Json() {
     }
 
-    /** A keys answer or a keys error: {@code {"action","node","prevNode"}} or {@code {"errorCode",...}}. */
-    record Body(String action, Node node, Node prevNode, Integer errorCode, String message, String cause, Long index) {
-    }
-
-    /** A node; the root has no key and no indices. */
-    record Node(String key, String value, boolean dir, List<Node> nodes, long createdIndex, long modifiedIndex,
-            Long ttl, String expiration) {
+    /**
+     * A keys answer or a keys error: {@code {"action","node","prevNode"}} or {@code {"errorCode",...}}, as
+     * {@link V2BodyReader} reads it.
+     */
+    record Body(String action, EtcdNode node, EtcdNode prevNode, Integer errorCode, String message, String cause,
+            Long index) {
     }
 
     /** {@code GET /v2/members}. */

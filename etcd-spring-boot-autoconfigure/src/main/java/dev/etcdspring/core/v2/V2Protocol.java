@@ -35,6 +35,7 @@ import dev.etcdspring.core.internal.ReadPosition;
 import dev.etcdspring.core.internal.WatchSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
@@ -299,20 +300,19 @@ public final class V2Protocol implements EtcdProtocol {
         if (!answer.isSuccess() || body.action() == null) {
             throw unexpected(call, answer, null);
         }
-        return new EtcdResponse(body.action(), node(body.node()), node(body.prevNode()),
+        return new EtcdResponse(body.action(), body.node(), body.prevNode(),
                 answer.longHeader("X-Etcd-Index"), answer.longHeader("X-Raft-Index"),
                 answer.longHeader("X-Raft-Term"), answer.header("X-Etcd-Cluster-Id"), answer.status());
     }
 
     private V2Json.Body parse(HttpCall call, HttpAnswer answer) {
-        MediaType type = answer.contentType();
-        if (type == null || !type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+        if (!answer.isJson()) {
             throw unexpected(call, answer, null);
         }
-        try {
-            return json.readValue(answer.body(), V2Json.Body.class);
+        try (JsonParser parser = json.createParser(answer.body())) {
+            return V2BodyReader.read(parser);
         }
-        catch (JacksonException ex) {
+        catch (JacksonException | java.time.format.DateTimeParseException ex) {
             throw unexpected(call, answer, ex);
         }
     }
@@ -320,22 +320,6 @@ public final class V2Protocol implements EtcdProtocol {
     private static EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
         return EtcdErrors.notAnEtcdAnswer(call, answer, "does not serve the v2 API: etcd 3.4/3.5 need "
                 + "--enable-v2=true, etcd 3.6+ removed it; use EtcdApi.V3", cause);
-    }
-
-    private static EtcdNode node(V2Json.Node node) {
-        if (node == null) {
-            return null;
-        }
-        List<EtcdNode> children = new ArrayList<>();
-        if (node.nodes() != null) {
-            for (V2Json.Node child : node.nodes()) {
-                children.add(node(child));
-            }
-        }
-        Instant expiration = (node.expiration() != null) ? Instant.parse(node.expiration()) : null;
-        String key = (node.key() != null) ? node.key() : EtcdKeys.ROOT;
-        return new EtcdNode(key, node.value(), node.dir(), node.createdIndex(), node.modifiedIndex(), node.ttl(),
-                expiration, children);
     }
 
     private static EtcdNode directory(String dir) {
