@@ -14,6 +14,7 @@ import java.util.function.Function;
 
 import dev.etcdspring.benchmarks.Scenario.Column;
 import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.test.EtcdCluster;
 
 /**
@@ -100,7 +101,8 @@ public final class EtcdBenchmarks {
             for (SwapCheck check : swapChecks) {
                 checks.add(check.verify(scenarios));
             }
-            String table = Report.markdown(scenarios, preamble) + "\n" + String.join("\n", checks) + "\n";
+            String bulk = bulkAndSpring(endpoint, clients, out);
+            String table = Report.markdown(scenarios, preamble) + "\n" + String.join("\n", checks) + "\n\n" + bulk;
             Files.createDirectories(out);
             Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
             Report.chart(scenarios, "etcd clients against etcd " + etcdVersion + ", one run", out.resolve("benchmark-results.png"));
@@ -108,7 +110,7 @@ public final class EtcdBenchmarks {
             System.out.println(table);
             System.out.println("Wrote " + out.resolve("benchmark-results.md") + " and " + out.resolve("benchmark-results.png"));
             status = (scenarios.stream().anyMatch((s) -> s.notes.values().stream().anyMatch((n) -> n.startsWith("failed")))
-                    || checks.stream().anyMatch((line) -> line.contains("LOST"))) ? 1 : 0;
+                    || checks.stream().anyMatch((line) -> line.contains("LOST")) || !failedSteps.isEmpty()) ? 1 : 0;
         }
         finally {
             for (AutoCloseable c : closeables) {
@@ -198,6 +200,62 @@ public final class EtcdBenchmarks {
         }
         return checks;
     }
+
+    /**
+     * The measurements taken once rather than in rounds: a tree of 10,000 keys read, imported as configuration and
+     * held watched; watch throughput; live refresh lag; the starter's start-up cost. Each beside its baselines.
+     */
+    private static String bulkAndSpring(String endpoint, Map<EtcdApi, Map<Column, Object>> clients, Path out)
+            throws Exception {
+        List<String> rows = new ArrayList<>();
+        rows.add("| measurement | baselines, same run | **ours** | ours against the baseline | ours against the peer |");
+        rows.add("|---|---|---:|---|---|");
+        Files.createDirectories(out);
+        Path properties = SpringBenchmarks.treeAsPropertiesFile(out);
+        for (EtcdApi api : EtcdApi.values()) {
+            EtcdTemplate ours = ((TemplateClient) clients.get(api).get(Column.OURS)).template();
+            long start = System.nanoTime();
+            BulkBenchmarks.seedTree(ours);
+            System.out.printf("%s: wrote the %,d-key tree in %.1f s%n", api, BulkBenchmarks.TREE_KEYS,
+                    (System.nanoTime() - start) / 1e9);
+            rows.add(step("tree read " + api, () -> BulkBenchmarks.treeRead(endpoint, api, ours)));
+            rows.addAll(stepRows("watch throughput " + api, () -> BulkBenchmarks.watchThroughput(endpoint, api, ours)));
+            rows.add(step("config import " + api, () -> SpringBenchmarks.importCost(endpoint, api, properties)));
+            rows.add(step("refresh lag " + api, () -> SpringBenchmarks.refreshLag(endpoint, api, ours)));
+            rows.add(step("watched tree heap " + api, () -> SpringBenchmarks.watchedTreeHeap(endpoint, api, properties)));
+        }
+        rows.add(step("start-up", SpringBenchmarks::startupCost));
+        return "## Bulk reads, watches and Spring Boot\n\n" + String.join("\n", rows) + "\n";
+    }
+
+    @FunctionalInterface
+    private interface Step<T> {
+
+        T run() throws Exception;
+    }
+
+    private static String step(String name, Step<String> step) {
+        List<String> rows = stepRows(name, () -> List.of(step.run()));
+        return rows.get(0);
+    }
+
+    /** Runs one measurement; a failure becomes a row that says so, and fails the run. */
+    private static List<String> stepRows(String name, Step<List<String>> step) {
+        long start = System.nanoTime();
+        try {
+            List<String> rows = step.run();
+            System.out.printf("%s done in %.0f s%n", name, (System.nanoTime() - start) / 1e9);
+            rows.forEach(System.out::println);
+            return rows;
+        }
+        catch (Exception | AssertionError ex) {
+            System.out.println(name + " failed: " + ex);
+            failedSteps.add(name);
+            return List.of("| " + name + " | failed: " + ex.toString().replace('|', '/') + " | | | |");
+        }
+    }
+
+    private static final List<String> failedSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** What a swap scenario must show once the run is over. */
     private record SwapCheck(String name, EtcdApi api, int threads, String key, AtomicLong swaps, TemplateClient ours) {

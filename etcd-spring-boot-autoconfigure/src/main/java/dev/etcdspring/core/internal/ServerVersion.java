@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import dev.etcdspring.core.EtcdVersion;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,9 +15,10 @@ import org.springframework.http.HttpMethod;
  */
 public final class ServerVersion {
 
-    private static final JsonMapper json = JsonMapper.builder()
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .build();
+    /** The shared mapper, built on first use: see {@link EtcdJson}. */
+    private static JsonMapper json() {
+        return EtcdJson.MAPPER;
+    }
 
     private ServerVersion() {
     }
@@ -35,7 +35,7 @@ public final class ServerVersion {
         HttpAnswer answer = transport.execute(call);
         JsonNode version;
         try {
-            version = json.readTree(answer.body());
+            version = json().readTree(answer.body());
         }
         catch (JacksonException ex) {
             throw EtcdErrors.notAnEtcdAnswer(call, answer, "does not serve /version: it is not etcd", ex);

@@ -25,6 +25,7 @@ import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
 import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrors;
+import dev.etcdspring.core.internal.EtcdJson;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
@@ -34,7 +35,6 @@ import dev.etcdspring.core.internal.Pauses;
 import dev.etcdspring.core.internal.ReadPosition;
 import dev.etcdspring.core.internal.WatchSink;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,14 +48,15 @@ import org.springframework.http.MediaType;
  */
 public final class V2Protocol implements EtcdProtocol {
 
+    /** The shared mapper, built on first use: see {@link EtcdJson}. */
+    private static JsonMapper json() {
+        return EtcdJson.MAPPER;
+    }
+
     private static final String KEYS = "/v2/keys";
 
     /** How many read-then-write rounds a compare with the empty value tries while the key keeps being rewritten. */
     private static final int EMPTY_COMPARE_ROUNDS = 100;
-
-    private static final JsonMapper json = JsonMapper.builder()
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
 
     private final HttpTransport transport;
 
@@ -278,7 +279,7 @@ public final class V2Protocol implements EtcdProtocol {
             throw unexpected(call, answer, null);
         }
         try {
-            return json.readValue(answer.body(), type);
+            return json().readValue(answer.body(), type);
         }
         catch (JacksonException ex) {
             throw unexpected(call, answer, ex);
@@ -309,7 +310,7 @@ public final class V2Protocol implements EtcdProtocol {
         if (!answer.isJson()) {
             throw unexpected(call, answer, null);
         }
-        try (JsonParser parser = json.createParser(answer.body())) {
+        try (JsonParser parser = json().createParser(answer.body())) {
             return V2BodyReader.read(parser);
         }
         catch (JacksonException | java.time.format.DateTimeParseException ex) {

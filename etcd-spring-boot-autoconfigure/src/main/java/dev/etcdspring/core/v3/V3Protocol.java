@@ -20,6 +20,7 @@ import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
 import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrors;
+import dev.etcdspring.core.internal.EtcdJson;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpAnswer;
@@ -31,7 +32,6 @@ import dev.etcdspring.core.internal.WatchSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -48,11 +48,12 @@ import org.springframework.http.MediaType;
  */
 public final class V3Protocol implements EtcdProtocol {
 
-    private static final Logger logger = LoggerFactory.getLogger(V3Protocol.class);
+    /** The shared mapper, built on first use: see {@link EtcdJson}. */
+    private static JsonMapper json() {
+        return EtcdJson.MAPPER;
+    }
 
-    private static final JsonMapper json = JsonMapper.builder()
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
+    private static final Logger logger = LoggerFactory.getLogger(V3Protocol.class);
 
     /** How many names {@code createInOrder} tries while other writers keep taking them. */
     private static final int IN_ORDER_ATTEMPTS = 100;
@@ -110,8 +111,8 @@ public final class V3Protocol implements EtcdProtocol {
         }
         // Otherwise one read-only transaction sees the key, what lies below it and its ancestors in one state.
         List<String> ancestors = V3Keys.ancestors(key);
-        JsonNode answer = txn(json.createArrayNode(), surroundings(key, ancestors, true, serializable),
-                json.createArrayNode(), true, timeout, key);
+        JsonNode answer = txn(json().createArrayNode(), surroundings(key, ancestors, true, serializable),
+                json().createArrayNode(), true, timeout, key);
         JsonNode responses = answer.path("responses");
         List<JsonNode> exact = list(responses.path(0).path("response_range"), "kvs");
         if (!exact.isEmpty()) {
@@ -133,7 +134,7 @@ public final class V3Protocol implements EtcdProtocol {
     private static ArrayNode surroundings(String key, List<String> ancestors, boolean listBelow,
             boolean serializable) {
         String prefix = V3Keys.dirPrefix(key);
-        ArrayNode reads = json.createArrayNode();
+        ArrayNode reads = json().createArrayNode();
         reads.add(op("request_range", rangeRequest(key, null, false, serializable)));
         reads.add(op("request_range", rangeRequest(prefix, V3Keys.prefixEnd(prefix), !listBelow, serializable)));
         ancestors.forEach((ancestor) -> reads.add(op("request_range", rangeRequest(ancestor, null, true, serializable))));
@@ -141,7 +142,7 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     private static ObjectNode rangeRequest(String key, String rangeEnd, boolean countOnly, boolean serializable) {
-        ObjectNode range = json.createObjectNode().put("key", V3Keys.base64(key));
+        ObjectNode range = json().createObjectNode().put("key", V3Keys.base64(key));
         if (rangeEnd != null) {
             range.put("range_end", rangeEnd);
         }
@@ -160,7 +161,7 @@ public final class V3Protocol implements EtcdProtocol {
         for (JsonNode kv : kvs) {
             String lease = kv.path("lease").asString("");
             if (!lease.isEmpty() && !lease.equals("0") && !ttls.containsKey(lease)) {
-                JsonNode live = post("/v3/lease/timetolive", json.createObjectNode().put("ID", lease), true, timeout,
+                JsonNode live = post("/v3/lease/timetolive", json().createObjectNode().put("ID", lease), true, timeout,
                         text(kv.path("key")));
                 ttls.put(lease, Math.max(0, number(live.path("TTL"))));
             }
@@ -268,7 +269,7 @@ public final class V3Protocol implements EtcdProtocol {
     @Override
     public EtcdResponse put(String key, String value, WriteOptions options) {
         Duration timeout = options.getTimeout();
-        ArrayNode compare = json.createArrayNode();
+        ArrayNode compare = json().createArrayNode();
         List<String> ancestors = V3Keys.ancestors(key);
         ancestors.forEach((ancestor) -> compare.add(absent(ancestor)));
         compare.add(nothingBelow(key));
@@ -285,13 +286,13 @@ public final class V3Protocol implements EtcdProtocol {
             compare.add(compare(key, "MOD", "EQUAL", "mod_revision", options.getPrevIndex().toString()));
         }
         Lease lease = (options.getTtl() != null) ? grant(options.getTtl(), key, timeout) : null;
-        ObjectNode put = json.createObjectNode().put("key", V3Keys.base64(key)).put("value", V3Keys.base64(value))
+        ObjectNode put = json().createObjectNode().put("key", V3Keys.base64(key)).put("value", V3Keys.base64(value))
             .put("prev_kv", true);
         if (lease != null) {
             put.put("lease", lease.id());
         }
         ArrayNode failure = surroundings(key, ancestors, false, false);
-        JsonNode answer = write(compare, json.createArrayNode().add(op("request_put", put)), failure, lease, timeout,
+        JsonNode answer = write(compare, json().createArrayNode().add(op("request_put", put)), failure, lease, timeout,
                 key);
         long revision = number(answer.path("header").path("revision"));
         if (!answer.path("succeeded").asBoolean(false)) {
@@ -381,18 +382,18 @@ public final class V3Protocol implements EtcdProtocol {
         Lease lease = (options.getTtl() != null) ? grant(options.getTtl(), dir, timeout) : null;
         for (int attempt = 1; attempt <= IN_ORDER_ATTEMPTS; attempt++) {
             String key = prefix + V3Keys.inOrderName(revision + 1);
-            ArrayNode compare = json.createArrayNode();
+            ArrayNode compare = json().createArrayNode();
             ancestors.forEach((ancestor) -> compare.add(absent(ancestor)));
             compare.add(compare(key, "CREATE", "EQUAL", "create_revision", "0"));
             compare.add(compare(marker, "MOD", "LESS", "mod_revision", Long.toString(revision + 1)));
-            ObjectNode put = json.createObjectNode().put("key", V3Keys.base64(key)).put("value", V3Keys.base64(value));
+            ObjectNode put = json().createObjectNode().put("key", V3Keys.base64(key)).put("value", V3Keys.base64(value));
             if (lease != null) {
                 put.put("lease", lease.id());
             }
-            ArrayNode success = json.createArrayNode()
-                .add(op("request_put", json.createObjectNode().put("key", V3Keys.base64(marker))))
+            ArrayNode success = json().createArrayNode()
+                .add(op("request_put", json().createObjectNode().put("key", V3Keys.base64(marker))))
                 .add(op("request_put", put));
-            ArrayNode failure = json.createArrayNode();
+            ArrayNode failure = json().createArrayNode();
             ancestors.forEach((ancestor) -> failure.add(op("request_range", rangeRequest(ancestor, null, true, false))));
             JsonNode answer = write(compare, success, failure, lease, timeout, key);
             long seen = number(answer.path("header").path("revision"));
@@ -431,7 +432,7 @@ public final class V3Protocol implements EtcdProtocol {
     @Override
     public EtcdResponse delete(String key, WriteOptions options) {
         Duration timeout = options.getTimeout();
-        ArrayNode compare = json.createArrayNode();
+        ArrayNode compare = json().createArrayNode();
         compare.add(compare(key, "VERSION", "GREATER", "version", "0"));
         if (options.getPrevValue() != null) {
             compare.add(compare(key, "VALUE", "EQUAL", "value", V3Keys.base64(options.getPrevValue())));
@@ -439,10 +440,10 @@ public final class V3Protocol implements EtcdProtocol {
         if (options.getPrevIndex() != null) {
             compare.add(compare(key, "MOD", "EQUAL", "mod_revision", options.getPrevIndex().toString()));
         }
-        ObjectNode delete = json.createObjectNode().put("key", V3Keys.base64(key)).put("prev_kv", true);
+        ObjectNode delete = json().createObjectNode().put("key", V3Keys.base64(key)).put("prev_kv", true);
         List<String> ancestors = V3Keys.ancestors(key);
         ArrayNode failure = surroundings(key, ancestors, false, false);
-        JsonNode answer = write(compare, json.createArrayNode().add(op("request_delete_range", delete)), failure, null,
+        JsonNode answer = write(compare, json().createArrayNode().add(op("request_delete_range", delete)), failure, null,
                 timeout, key);
         long revision = number(answer.path("header").path("revision"));
         if (!answer.path("succeeded").asBoolean(false)) {
@@ -471,7 +472,7 @@ public final class V3Protocol implements EtcdProtocol {
     public EtcdResponse deleteAll(String dir, WriteOptions options) {
         Duration timeout = options.getTimeout();
         String prefix = V3Keys.dirPrefix(dir);
-        ObjectNode delete = json.createObjectNode().put("key", V3Keys.base64(prefix))
+        ObjectNode delete = json().createObjectNode().put("key", V3Keys.base64(prefix))
             .put("range_end", V3Keys.prefixEnd(prefix)).put("prev_kv", true);
         JsonNode deleted;
         JsonNode answer;
@@ -480,9 +481,9 @@ public final class V3Protocol implements EtcdProtocol {
             deleted = answer;
         }
         else {
-            ArrayNode compare = json.createArrayNode().add(absent(dir));
-            answer = write(compare, json.createArrayNode().add(op("request_delete_range", delete)),
-                    json.createArrayNode(), null, timeout, dir);
+            ArrayNode compare = json().createArrayNode().add(absent(dir));
+            answer = write(compare, json().createArrayNode().add(op("request_delete_range", delete)),
+                    json().createArrayNode(), null, timeout, dir);
             if (!answer.path("succeeded").asBoolean(false)) {
                 throw local(EtcdException.NOT_DIRECTORY, "Not a directory", dir, dir,
                         number(answer.path("header").path("revision")));
@@ -517,7 +518,7 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     private Lease grant(Duration ttl, String key, Duration timeout) {
-        JsonNode granted = post("/v3/lease/grant", json.createObjectNode().put("TTL", Long.toString(ttl.getSeconds())),
+        JsonNode granted = post("/v3/lease/grant", json().createObjectNode().put("TTL", Long.toString(ttl.getSeconds())),
                 false, timeout, key);
         return new Lease(granted.path("ID").asString(), number(granted.path("TTL")));
     }
@@ -528,7 +529,7 @@ public final class V3Protocol implements EtcdProtocol {
             return;
         }
         try {
-            post("/v3/lease/revoke", json.createObjectNode().put("ID", lease.id()), false, timeout, key);
+            post("/v3/lease/revoke", json().createObjectNode().put("ID", lease.id()), false, timeout, key);
         }
         catch (EtcdException ex) {
             logger.debug("Revoking an unused lease for {} failed; it expires after its time to live", key, ex);
@@ -536,7 +537,7 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     private static ObjectNode compare(String key, String target, String result, String field, String value) {
-        return json.createObjectNode().put("key", V3Keys.base64(key)).put("target", target).put("result", result)
+        return json().createObjectNode().put("key", V3Keys.base64(key)).put("target", target).put("result", result)
             .put(field, value);
     }
 
@@ -552,7 +553,7 @@ public final class V3Protocol implements EtcdProtocol {
     }
 
     private static ObjectNode op(String kind, ObjectNode request) {
-        ObjectNode op = json.createObjectNode();
+        ObjectNode op = json().createObjectNode();
         op.set(kind, request);
         return op;
     }
@@ -560,7 +561,7 @@ public final class V3Protocol implements EtcdProtocol {
     /** A transaction; a read-only one (no writes in either branch) may be sent again like any read. */
     private JsonNode txn(ArrayNode compare, ArrayNode success, ArrayNode failure, boolean readOnly, Duration timeout,
             String key) {
-        ObjectNode txn = json.createObjectNode();
+        ObjectNode txn = json().createObjectNode();
         txn.set("compare", compare);
         txn.set("success", success);
         txn.set("failure", failure);
@@ -580,14 +581,14 @@ public final class V3Protocol implements EtcdProtocol {
      */
     @Override
     public void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout) {
-        ObjectNode create = json.createObjectNode().put("key", V3Keys.base64(key))
+        ObjectNode create = json().createObjectNode().put("key", V3Keys.base64(key))
             .put("start_revision", Long.toString(fromIndex)).put("prev_kv", true).put("progress_notify", true);
         if (recursive) {
             create.put("range_end", V3Keys.prefixEnd(V3Keys.dirPrefix(key)));
         }
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = json().createObjectNode();
         body.set("create_request", create);
-        HttpCall plain = new HttpCall(HttpMethod.POST, "/v3/watch", json.writeValueAsBytes(body),
+        HttpCall plain = new HttpCall(HttpMethod.POST, "/v3/watch", json().writeValueAsBytes(body),
                 MediaType.APPLICATION_JSON, true, timeout, key);
         String current = (this.credentials != null) ? token(timeout) : "";
         HttpCall call = plain.withAuthorization(current.isEmpty() ? null : current);
@@ -604,7 +605,7 @@ public final class V3Protocol implements EtcdProtocol {
                     new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (!line.isBlank()) {
-                    watchMessage(call, endpoint, key, recursive, json.readTree(line), sink);
+                    watchMessage(call, endpoint, key, recursive, json().readTree(line), sink);
                 }
             }
             return null;
@@ -678,7 +679,7 @@ public final class V3Protocol implements EtcdProtocol {
         if (lease.isEmpty() || lease.equals("0")) {
             return false;
         }
-        JsonNode live = post("/v3/lease/timetolive", json.createObjectNode().put("ID", lease), true, null, call.key());
+        JsonNode live = post("/v3/lease/timetolive", json().createObjectNode().put("ID", lease), true, null, call.key());
         return number(live.path("TTL")) < 0;
     }
 
@@ -693,7 +694,7 @@ public final class V3Protocol implements EtcdProtocol {
 
     @Override
     public List<EtcdMember> members(Duration timeout) {
-        JsonNode answer = post("/v3/cluster/member/list", json.createObjectNode(), true, timeout, null);
+        JsonNode answer = post("/v3/cluster/member/list", json().createObjectNode(), true, timeout, null);
         List<EtcdMember> members = new ArrayList<>();
         for (JsonNode member : list(answer, "members")) {
             List<String> peers = new ArrayList<>();
@@ -708,7 +709,7 @@ public final class V3Protocol implements EtcdProtocol {
     // ---------------------------------------------------------------- HTTP, auth and errors
 
     private JsonNode post(String path, ObjectNode body, boolean idempotent, Duration timeout, String key) {
-        HttpCall call = new HttpCall(HttpMethod.POST, path, json.writeValueAsBytes(body), MediaType.APPLICATION_JSON,
+        HttpCall call = new HttpCall(HttpMethod.POST, path, json().writeValueAsBytes(body), MediaType.APPLICATION_JSON,
                 idempotent, timeout, key);
         return parse(call, execute(call));
     }
@@ -743,9 +744,9 @@ public final class V3Protocol implements EtcdProtocol {
 
     private synchronized String token(Duration timeout) {
         if (this.token == null) {
-            ObjectNode body = json.createObjectNode().put("name", this.credentials.username())
+            ObjectNode body = json().createObjectNode().put("name", this.credentials.username())
                 .put("password", this.credentials.password());
-            HttpCall call = new HttpCall(HttpMethod.POST, "/v3/auth/authenticate", json.writeValueAsBytes(body),
+            HttpCall call = new HttpCall(HttpMethod.POST, "/v3/auth/authenticate", json().writeValueAsBytes(body),
                     MediaType.APPLICATION_JSON, true, timeout, null);
             HttpAnswer answer = this.transport.execute(call);
             if (!answer.isSuccess() && grpcText(answer).contains("authentication is not enabled")) {
@@ -778,7 +779,7 @@ public final class V3Protocol implements EtcdProtocol {
     private static JsonNode parse(HttpCall call, HttpAnswer answer) {
         JsonNode body;
         try {
-            body = json.readTree(answer.body());
+            body = json().readTree(answer.body());
         }
         catch (JacksonException ex) {
             throw unexpected(call, answer, ex);
@@ -821,7 +822,7 @@ public final class V3Protocol implements EtcdProtocol {
 
     private static int grpcCode(HttpAnswer answer) {
         try {
-            return json.readTree(answer.body()).path("code").asInt(-1);
+            return json().readTree(answer.body()).path("code").asInt(-1);
         }
         catch (JacksonException ex) {
             return -1;
@@ -830,7 +831,7 @@ public final class V3Protocol implements EtcdProtocol {
 
     private static String grpcText(HttpAnswer answer) {
         try {
-            JsonNode body = json.readTree(answer.body());
+            JsonNode body = json().readTree(answer.body());
             return body.path("message").asString(body.path("error").asString(""));
         }
         catch (JacksonException ex) {
