@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.metrics.ApplicationStartup;
 
 /**
  * The application the Spring Boot measurements start: auto-configuration (the starter's included) and one
@@ -30,6 +31,19 @@ public class BenchApplication {
      * @return the running context
      */
     static ConfigurableApplicationContext start(ApplicationListener<?> listener, String... args) {
+        return start(listener, null, args);
+    }
+
+    /**
+     * Starts the application without a web server, quietly, recording its start-up steps.
+     *
+     * @param listener a listener to add, or {@code null}
+     * @param startup records the start-up steps, or {@code null}
+     * @param args the application's arguments
+     * @return the running context
+     */
+    static ConfigurableApplicationContext start(ApplicationListener<?> listener, ApplicationStartup startup,
+            String... args) {
         List<String> all = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--logging.level.root=warn",
                 "--spring.main.log-startup-info=false"));
         all.addAll(Arrays.asList(args));
@@ -37,6 +51,9 @@ public class BenchApplication {
             .web(WebApplicationType.NONE);
         if (listener != null) {
             builder.listeners(listener);
+        }
+        if (startup != null) {
+            builder.applicationStartup(startup);
         }
         return builder.run(all.toArray(new String[0]));
     }

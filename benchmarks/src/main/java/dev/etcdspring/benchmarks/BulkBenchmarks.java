@@ -81,7 +81,10 @@ final class BulkBenchmarks {
         String peer;
         AutoCloseable closePeer;
         if (api == EtcdApi.V2) {
-            EtcdClient etcd4j = new EtcdClient(URI.create(endpoint));
+            // etcd4j's Netty refuses answers over 100 KB unless told otherwise; the tree's is about 1 MB.
+            EtcdClient etcd4j = new EtcdClient(new mousio.etcd4j.transport.EtcdNettyClient(
+                    new mousio.etcd4j.transport.EtcdNettyConfig().setMaxFrameSize(64 * 1024 * 1024),
+                    URI.create(endpoint)));
             closePeer = etcd4j;
             peer = "etcd4j";
             contenders.put(peer, () -> {

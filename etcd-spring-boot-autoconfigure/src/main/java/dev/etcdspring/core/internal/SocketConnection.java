@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -195,8 +196,8 @@ final class SocketConnection implements AutoCloseable {
      */
     void abort() {
         this.aborted = true;
+        // Closing the selector wakes the owner if it is waiting in it; its next check then fails.
         close();
-        this.selector.wakeup();
     }
 
     @Override
@@ -220,8 +221,14 @@ final class SocketConnection implements AutoCloseable {
         if (remaining <= 0) {
             throw new SocketTimeoutException(timeoutMessage);
         }
-        this.selector.select(ignored -> {
-        }, millis(remaining));
+        try {
+            this.selector.select(ignored -> {
+            }, millis(remaining));
+        }
+        catch (ClosedSelectorException ex) {
+            // Aborted by another thread between the check and the wait.
+            throw new AsynchronousCloseException();
+        }
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("Interrupted while waiting for etcd at " + this.endpoint);
         }
