@@ -70,35 +70,7 @@ public final class EtcdRequestFactories {
      * @return the request factories, {@link AutoCloseable}
      */
     public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout, SSLContext sslContext) {
-        org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
-        threads.setName("etcd-http");
-        threads.setDaemon(true);
-        org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
-        client.setExecutor(threads);
-        client.setFollowRedirects(false);
-        client.setConnectTimeout(connectTimeout.toMillis());
-        client.setMaxConnectionsPerDestination(256);
-        if (sslContext != null) {
-            org.eclipse.jetty.util.ssl.SslContextFactory.Client ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
-            ssl.setSslContext(sslContext);
-            client.setSslContextFactory(ssl);
-        }
-        try {
-            client.start();
-        }
-        catch (Exception ex) {
-            throw new IllegalStateException("Could not start Jetty's HTTP client for etcd", ex);
-        }
-        // No built-in handling of 401 (Jetty fails an etcd 401, which has no WWW-Authenticate challenge),
-        // redirects or 100-continue: every answer goes back to the template as it came. Starting adds them.
-        client.getProtocolHandlers().clear();
-        JettyRequests requests = new JettyRequests();
-        client.getRequestListeners().addListener(requests);
-        return new JettyFactories((timeout) -> {
-            JettyClientHttpRequestFactory factory = new JettyClientHttpRequestFactory(client);
-            factory.setReadTimeout(timeout);
-            return factory;
-        }, client::stop, requests);
+        return Jetty.factories(connectTimeout, sslContext);
     }
 
     /**
@@ -288,6 +260,42 @@ public final class EtcdRequestFactories {
         @Override
         public void close() throws Exception {
             this.client.close();
+        }
+    }
+
+    /** Apart, so that Jetty's classes are loaded only by those who use it (https endpoints, or by choice). */
+    private static final class Jetty {
+
+        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout, SSLContext sslContext) {
+            org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
+            threads.setName("etcd-http");
+            threads.setDaemon(true);
+            org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+            client.setExecutor(threads);
+            client.setFollowRedirects(false);
+            client.setConnectTimeout(connectTimeout.toMillis());
+            client.setMaxConnectionsPerDestination(256);
+            if (sslContext != null) {
+                org.eclipse.jetty.util.ssl.SslContextFactory.Client ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+                ssl.setSslContext(sslContext);
+                client.setSslContextFactory(ssl);
+            }
+            try {
+                client.start();
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException("Could not start Jetty's HTTP client for etcd", ex);
+            }
+            // No built-in handling of 401 (Jetty fails an etcd 401, which has no WWW-Authenticate challenge),
+            // redirects or 100-continue: every answer goes back to the template as it came. Starting adds them.
+            client.getProtocolHandlers().clear();
+            JettyRequests requests = new JettyRequests();
+            client.getRequestListeners().addListener(requests);
+            return new JettyFactories((timeout) -> {
+                JettyClientHttpRequestFactory factory = new JettyClientHttpRequestFactory(client);
+                factory.setReadTimeout(timeout);
+                return factory;
+            }, client::stop, requests);
         }
     }
 

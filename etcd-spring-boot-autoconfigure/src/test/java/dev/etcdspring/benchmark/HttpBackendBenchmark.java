@@ -44,7 +44,7 @@ class HttpBackendBenchmark {
 
     private static final int ROUNDS = 5;
 
-    private static final String DEFAULT_BACKEND = "Jetty HttpClient (EtcdRequestFactories.jetty, the default)";
+    private static final String DEFAULT_BACKEND = "socket channels (EtcdRequestFactories.socket, the default for http)";
 
     @RegisterExtension
     static final EtcdClusterExtension etcd = EtcdClusterExtension.single();
@@ -53,8 +53,8 @@ class HttpBackendBenchmark {
     void smallLinearizableGet() throws Exception {
         Duration connect = Duration.ofSeconds(2);
         Map<String, Function<Duration, ClientHttpRequestFactory>> backends = new LinkedHashMap<>();
-        backends.put(DEFAULT_BACKEND, EtcdRequestFactories.jetty(connect));
-        backends.put("socket channels (EtcdRequestFactories.socket)", EtcdRequestFactories.socket(connect));
+        backends.put(DEFAULT_BACKEND, EtcdRequestFactories.socket(connect));
+        backends.put("Jetty HttpClient (EtcdRequestFactories.jetty, the default for https)", EtcdRequestFactories.jetty(connect));
         backends.put("Apache HttpClient 5 (EtcdRequestFactories.httpComponents)", EtcdRequestFactories.httpComponents(connect));
         backends.put("HttpURLConnection (EtcdRequestFactories.urlConnection)", EtcdRequestFactories.urlConnection(connect));
         backends.put("JDK HttpClient (EtcdRequestFactories.jdk)", EtcdRequestFactories.jdk(connect));
