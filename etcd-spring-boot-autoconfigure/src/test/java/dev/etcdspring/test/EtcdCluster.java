@@ -40,7 +40,7 @@ public final class EtcdCluster implements AutoCloseable {
     // What the harness itself asks the members with (health, leader): it must get through the members' TLS.
     private final HttpClient http;
 
-    private EtcdCluster(int size, boolean v2, ClientTls clientTls) {
+    private EtcdCluster(int size, boolean v2, ClientTls clientTls, List<String> extraFlags) {
         if (size < 1) {
             throw new IllegalArgumentException("a cluster needs at least one member, got " + size);
         }
@@ -66,8 +66,9 @@ public final class EtcdCluster implements AutoCloseable {
             .map((m) -> m.name() + "=" + m.peerUrl())
             .collect(Collectors.joining(","));
         String token = "test-" + UUID.randomUUID();
-        List<String> tlsFlags = clientTls.etcdFlags(this.tls);
-        this.members.forEach((m) -> m.configure(binary, initialCluster, token, v2, tlsFlags));
+        List<String> flags = new ArrayList<>(clientTls.etcdFlags(this.tls));
+        flags.addAll(extraFlags);
+        this.members.forEach((m) -> m.configure(binary, initialCluster, token, v2, flags));
     }
 
     /**
@@ -101,7 +102,20 @@ public final class EtcdCluster implements AutoCloseable {
      * @return the running cluster
      */
     public static EtcdCluster start(int size, boolean v2, ClientTls clientTls) {
-        EtcdCluster cluster = new EtcdCluster(size, v2, clientTls);
+        return start(size, v2, clientTls, List.of());
+    }
+
+    /**
+     * Starts a cluster as {@link #start(int, boolean, ClientTls)} does, each member with more flags of etcd's.
+     *
+     * @param size the number of members
+     * @param v2 whether the members serve the v2 API ({@code --enable-v2})
+     * @param clientTls how the client URLs are secured
+     * @param extraFlags more flags, such as {@code --auth-token-ttl=1}
+     * @return the running cluster
+     */
+    public static EtcdCluster start(int size, boolean v2, ClientTls clientTls, List<String> extraFlags) {
+        EtcdCluster cluster = new EtcdCluster(size, v2, clientTls, extraFlags);
         try {
             cluster.members.forEach(EtcdProcess::start);
             cluster.members.forEach((m) -> m.awaitHealthy(STARTUP_TIMEOUT));

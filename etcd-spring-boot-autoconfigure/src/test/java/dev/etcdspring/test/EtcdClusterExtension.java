@@ -32,11 +32,18 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
 
     private final ClientTls clientTls;
 
+    private final List<String> extraFlags;
+
     private EtcdCluster cluster;
 
     private boolean perTest;
 
     private EtcdClusterExtension(int size, boolean v2, ClientTls clientTls) {
+        this(size, v2, clientTls, List.of());
+    }
+
+    private EtcdClusterExtension(int size, boolean v2, ClientTls clientTls, List<String> extraFlags) {
+        this.extraFlags = List.copyOf(extraFlags);
         this.size = size;
         this.v2 = v2;
         this.clientTls = clientTls;
@@ -67,7 +74,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      * @return a new extension
      */
     public EtcdClusterExtension withoutV2() {
-        return new EtcdClusterExtension(this.size, false, this.clientTls);
+        return new EtcdClusterExtension(this.size, false, this.clientTls, this.extraFlags);
     }
 
     /**
@@ -78,7 +85,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      */
     public EtcdClusterExtension withTls() {
         ClientTls tls = (this.clientTls == ClientTls.CLIENT_CERT_AUTH) ? ClientTls.CLIENT_CERT_AUTH : ClientTls.TLS;
-        return new EtcdClusterExtension(this.size, this.v2, tls);
+        return new EtcdClusterExtension(this.size, this.v2, tls, this.extraFlags);
     }
 
     /**
@@ -88,12 +95,24 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
      * @return a new extension
      */
     public EtcdClusterExtension withClientCertAuth() {
-        return new EtcdClusterExtension(this.size, this.v2, ClientTls.CLIENT_CERT_AUTH);
+        return new EtcdClusterExtension(this.size, this.v2, ClientTls.CLIENT_CERT_AUTH, this.extraFlags);
+    }
+
+    /**
+     * The same, every member started with more of etcd's flags.
+     *
+     * @param flags the flags, such as {@code --auth-token-ttl=1}
+     * @return a new extension
+     */
+    public EtcdClusterExtension withFlags(String... flags) {
+        List<String> all = new java.util.ArrayList<>(this.extraFlags);
+        all.addAll(List.of(flags));
+        return new EtcdClusterExtension(this.size, this.v2, this.clientTls, all);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        this.cluster = EtcdCluster.start(this.size, this.v2, this.clientTls);
+        this.cluster = EtcdCluster.start(this.size, this.v2, this.clientTls, this.extraFlags);
     }
 
     @Override
@@ -105,7 +124,7 @@ public final class EtcdClusterExtension implements BeforeAllCallback, AfterAllCa
     public void beforeEach(ExtensionContext context) {
         if (this.cluster == null) {
             this.perTest = true;
-            this.cluster = EtcdCluster.start(this.size, this.v2, this.clientTls);
+            this.cluster = EtcdCluster.start(this.size, this.v2, this.clientTls, this.extraFlags);
         }
     }
 

@@ -809,10 +809,23 @@ public final class V3Protocol implements EtcdProtocol {
             default -> 0;
         };
         String name = (code >= 0 && code < GRPC_CODES.length) ? GRPC_CODES[code] : "code";
+        if (code == 7 && call.key() != null && call.key().lastIndexOf('/') > 0) {
+            text = text + " (besides the key itself, the template reads its ancestors " + ancestors(call.key())
+                    + " to keep the directory model: a role limited to a prefix needs read permission on them too)";
+        }
         boolean outcomeUnknown = !call.idempotent()
                 && (answer.status() >= 500 || v2code == EtcdException.RAFT_INTERNAL);
         return EtcdErrors.forCode(new EtcdException.Details(v2code, answer.status(), 0, text,
                 "gRPC " + code + " " + name, call.key(), outcomeUnknown), answer.endpoint());
+    }
+
+    /** {@code /a/b/c} to {@code [/a, /a/b]}. */
+    private static List<String> ancestors(String key) {
+        List<String> ancestors = new ArrayList<>();
+        for (int slash = key.indexOf('/', 1); slash > 0; slash = key.indexOf('/', slash + 1)) {
+            ancestors.add(key.substring(0, slash));
+        }
+        return ancestors;
     }
 
     private static EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
