@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,9 +115,9 @@ final class BulkBenchmarks {
                     }
                 }
             }
-            double rawMs = median(millis.get("raw"));
-            double oursMs = median(millis.get("ours"));
-            double peerMs = median(millis.get(peer));
+            double rawMs = Scenario.median(millis.get("raw"));
+            double oursMs = Scenario.median(millis.get("ours"));
+            double peerMs = Scenario.median(millis.get(peer));
             return String.format(Locale.ROOT, "| read a tree of %,d keys, %s (recursive `getTree`), median of %d | JDK HttpClient, "
                     + "body unparsed: %.0f ms; %s: %.0f ms | **%.0f ms** | %.2f × the unparsed read | %s takes %.2f × ours |",
                     TREE_KEYS, lower(api), TREE_ROUNDS, rawMs, peer, peerMs, oursMs, oursMs / rawMs, peer, peerMs / oursMs);
@@ -213,8 +212,8 @@ final class BulkBenchmarks {
             });
             peerMs[round] = timeCatchUp((done) -> jetcdWatch(endpoint, dir, fromRevision, done));
         }
-        double o = median(oursMs);
-        double p = median(peerMs);
+        double o = Scenario.median(oursMs);
+        double p = Scenario.median(peerMs);
         return String.format(Locale.ROOT,
                 "| watch v3 catching up on %,d events from history, events/s (median of 3) | jetcd: %,.0f | **%,.0f** | – | %.2f × jetcd |",
                 WATCH_EVENTS, WATCH_EVENTS / (p / 1000), WATCH_EVENTS / (o / 1000), p / o);
@@ -327,12 +326,6 @@ final class BulkBenchmarks {
             count += (value instanceof Map<?, ?> map) ? leaves((Map<String, Object>) map) : 1;
         }
         return count;
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     static String lower(EtcdApi api) {

@@ -25,7 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static dev.etcdspring.benchmarks.BulkBenchmarks.check;
 import static dev.etcdspring.benchmarks.BulkBenchmarks.lower;
-import static dev.etcdspring.benchmarks.BulkBenchmarks.median;
+import static dev.etcdspring.benchmarks.Scenario.median;
 
 /**
  * The Spring Boot side, each beside its baseline in the same run: the {@code etcd:} import of the 10,000-key tree

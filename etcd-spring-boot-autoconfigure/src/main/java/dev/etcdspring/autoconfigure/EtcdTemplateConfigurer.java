@@ -5,7 +5,6 @@ import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 
-import dev.etcdspring.core.EtcdHttpBackend;
 import dev.etcdspring.core.EtcdTemplate;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -55,16 +54,9 @@ public final class EtcdTemplateConfigurer {
         set("etcd.connect-timeout", p.getConnectTimeout(), builder::connectTimeout);
         set("etcd.read-consistency", p.getReadConsistency(), builder::readConsistency);
         if (p.getHttpBackend() != null) {
+            // Checked here, where the property can be named, rather than when the template is built.
             set("etcd.http-backend", p.getHttpBackend(), (backend) -> {
-                if (backend == EtcdHttpBackend.SOCKET) {
-                    for (String endpoint : this.connectionDetails.getEndpoints()) {
-                        if (endpoint.regionMatches(true, 0, "https:", 0, 6)) {
-                            throw new IllegalArgumentException("the socket backend speaks plain http only, but the "
-                                    + "endpoint '" + endpoint + "' is https; leave etcd.http-backend unset (jetty "
-                                    + "for https) or choose another backend");
-                        }
-                    }
-                }
+                backend.checkEndpoints(this.connectionDetails.getEndpoints());
                 builder.httpBackend(backend);
             });
         }

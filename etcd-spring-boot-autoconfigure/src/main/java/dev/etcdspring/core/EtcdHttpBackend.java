@@ -1,5 +1,7 @@
 package dev.etcdspring.core;
 
+import java.util.List;
+
 /**
  * The HTTP clients a template can make for itself (and close with itself); see {@link EtcdRequestFactories} for
  * what each costs. By default a template uses {@link #SOCKET}, the fastest measured, when every endpoint is
@@ -31,5 +33,37 @@ public enum EtcdHttpBackend {
     JDK,
 
     /** The JDK's {@code HttpURLConnection}: {@link EtcdRequestFactories#urlConnection(java.time.Duration)}. */
-    URL_CONNECTION
+    URL_CONNECTION;
+
+    /**
+     * The backend a template uses when none is chosen: {@link #SOCKET} when every endpoint is {@code http},
+     * {@link #JETTY} when one is {@code https}.
+     *
+     * @param endpoints the endpoints
+     * @return the default backend for them
+     */
+    static EtcdHttpBackend defaultFor(List<String> endpoints) {
+        return (firstHttps(endpoints) != null) ? JETTY : SOCKET;
+    }
+
+    /**
+     * Checks that this backend can reach the endpoints: every one but {@link #SOCKET} speaks {@code https} too.
+     *
+     * @param endpoints the endpoints
+     * @throws IllegalArgumentException naming the first {@code https} endpoint, for {@link #SOCKET}
+     */
+    public void checkEndpoints(List<String> endpoints) {
+        String https = (this == SOCKET) ? firstHttps(endpoints) : null;
+        if (https != null) {
+            throw new IllegalArgumentException("the SOCKET HTTP backend speaks plain http only, but endpoint '" + https
+                    + "' is https: choose JETTY (the default for https endpoints) or another backend");
+        }
+    }
+
+    private static String firstHttps(List<String> endpoints) {
+        return endpoints.stream()
+            .filter((endpoint) -> endpoint.regionMatches(true, 0, "https:", 0, 6))
+            .findFirst()
+            .orElse(null);
+    }
 }

@@ -986,28 +986,19 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
          * @return the template
          */
         public EtcdTemplate build() {
-            resolvedHttpBackend();
             return new EtcdTemplate(this);
         }
 
         /**
-         * The backend chosen, or the default for the endpoints: the socket backend speaks plain http only.
+         * The backend chosen, or the default for the endpoints.
          *
          * @throws IllegalArgumentException when the socket backend was chosen for an https endpoint
          */
         private EtcdHttpBackend resolvedHttpBackend() {
-            String tls = this.endpoints.stream()
-                .filter((endpoint) -> endpoint.regionMatches(true, 0, "https:", 0, 6))
-                .findFirst()
-                .orElse(null);
-            if (this.httpBackend == null) {
-                return (tls != null) ? EtcdHttpBackend.JETTY : EtcdHttpBackend.SOCKET;
-            }
-            if (this.httpBackend == EtcdHttpBackend.SOCKET && tls != null && this.requestFactories == null) {
-                throw new IllegalArgumentException("httpBackend SOCKET speaks plain http only, but endpoint '" + tls
-                        + "' is https: choose JETTY (the default for https endpoints) or another backend");
-            }
-            return this.httpBackend;
+            EtcdHttpBackend backend = (this.httpBackend != null) ? this.httpBackend
+                    : EtcdHttpBackend.defaultFor(this.endpoints);
+            backend.checkEndpoints(this.endpoints);
+            return backend;
         }
     }
 }

@@ -55,9 +55,8 @@ class ClusterFaultsTest {
     @ValueSource(strings = { "leader", "follower" })
     void killingTheMemberInUseKeepsWritesAndReadsGoing(String role) throws Exception {
         List<EtcdProcess> members = this.etcd.cluster().members();
-        List<EtcdProcess> followers = this.etcd.cluster().followers();
-        EtcdProcess victim = role.equals("leader")
-                ? members.stream().filter((m) -> !followers.contains(m)).findFirst().orElseThrow() : followers.get(0);
+        EtcdProcess victim = role.equals("leader") ? this.etcd.cluster().leader()
+                : this.etcd.cluster().followers().get(0);
         List<String> endpoints = new ArrayList<>();
         endpoints.add(victim.clientUrl());
         members.stream().filter((m) -> m != victim).forEach((m) -> endpoints.add(m.clientUrl()));

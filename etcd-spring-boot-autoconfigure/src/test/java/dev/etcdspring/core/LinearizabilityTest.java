@@ -166,12 +166,10 @@ class LinearizabilityTest {
         try {
             while (System.nanoTime() + Duration.ofSeconds(3).toNanos() < end) {
                 Thread.sleep(1000);
-                List<EtcdProcess> members = etcd.cluster().members();
                 List<EtcdProcess> followers = etcd.cluster().followers();
-                EtcdProcess victim = (kills.size() % 2 == 0)
-                        ? members.stream().filter((m) -> !followers.contains(m)).findFirst().orElse(members.get(0))
+                EtcdProcess victim = (kills.size() % 2 == 0) ? etcd.cluster().leader()
                         : followers.get(random.nextInt(followers.size()));
-                int index = members.indexOf(victim);
+                int index = etcd.cluster().members().indexOf(victim);
                 victim.kill();
                 kills.add(victim.name());
                 Thread.sleep(1500);

@@ -160,11 +160,32 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /**
+     * The leader, as the running members report it on {@code /v2/members/leader}.
+     *
+     * @return the leader
+     */
+    public EtcdProcess leader() {
+        String report = leaderReport();
+        return this.members.stream()
+            .filter((m) -> report.contains("\"name\":\"" + m.name() + "\""))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no member of " + this + " is the leader " + report));
+    }
+
+    /**
      * The running members that are not the leader, as the leader reports it on {@code /v2/members/leader}.
      *
      * @return the followers
      */
     public List<EtcdProcess> followers() {
+        String report = leaderReport();
+        return this.members.stream()
+            .filter((m) -> m.isRunning() && !report.contains("\"name\":\"" + m.name() + "\""))
+            .toList();
+    }
+
+    /** The first running member's answer to {@code /v2/members/leader}. */
+    private String leaderReport() {
         for (EtcdProcess member : this.members) {
             if (!member.isRunning()) {
                 continue;
@@ -174,9 +195,7 @@ public final class EtcdCluster implements AutoCloseable {
                         HttpRequest.newBuilder(URI.create(member.clientUrl() + "/v2/members/leader")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (leader.statusCode() == 200) {
-                    return this.members.stream()
-                        .filter((m) -> m.isRunning() && !leader.body().contains("\"name\":\"" + m.name() + "\""))
-                        .toList();
+                    return leader.body();
                 }
             }
             catch (IOException ex) {
