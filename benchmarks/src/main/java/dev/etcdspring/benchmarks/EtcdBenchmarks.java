@@ -85,6 +85,14 @@ public final class EtcdBenchmarks {
             Wrk wrk = Wrk.find(out.resolve("wrk"));
             List<Scenario> scenarios = scenarios(runner, endpoint, clients, wrk);
             List<SwapCheck> swapChecks = swapScenarios(scenarios, runner, clients);
+            // bench.only: a comma-separated list of name prefixes ("GET,swap"), for a before-and-after comparison of
+            // a few lines that is quicker than the whole table.
+            List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream()
+                .filter((p) -> !p.isBlank()).toList();
+            if (!only.isEmpty()) {
+                scenarios.removeIf((s) -> only.stream().noneMatch(s.name::startsWith));
+                swapChecks.removeIf((c) -> scenarios.stream().noneMatch((s) -> s.name.equals(c.name())));
+            }
             System.out.printf("etcd %s at %s; %d scenarios, %d rounds of %s after a warm-up round of %s%n", etcdVersion,
                     endpoint, scenarios.size(), rounds, round, warmup);
             for (int r = 0; r <= rounds; r++) {
@@ -101,7 +109,8 @@ public final class EtcdBenchmarks {
             for (SwapCheck check : swapChecks) {
                 checks.add(check.verify(scenarios));
             }
-            String bulk = bulkAndSpring(endpoint, clients, out);
+            String bulk = Boolean.parseBoolean(System.getProperty("bench.bulk", "true"))
+                    ? bulkAndSpring(endpoint, clients, out) : "";
             String table = Report.markdown(scenarios, preamble) + "\n" + String.join("\n", checks) + "\n\n" + bulk;
             Files.createDirectories(out);
             Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
