@@ -156,5 +156,152 @@ public class EtcdException extends RuntimeException {
      */
     public record Details(int errorCode, int httpStatus, long index, String etcdMessage, String etcdCause, String key,
             boolean outcomeUnknown) {
+
+        /**
+         * Starts the details of a failure of an operation on a key; every other field starts at none (0,
+         * {@code null}, {@code false}). This is how the client builds them, so that each field is named where it
+         * is set.
+         *
+         * @param key the normalised key of the operation; {@code null} for an operation on no key
+         * @return a builder
+         */
+        public static Builder forKey(String key) {
+            return new Builder().key(key);
+        }
+
+        /**
+         * A builder that starts from these details, to change some of them.
+         *
+         * @return a builder
+         */
+        public Builder toBuilder() {
+            return new Builder().errorCode(this.errorCode)
+                .httpStatus(this.httpStatus)
+                .index(this.index)
+                .etcdMessage(this.etcdMessage)
+                .etcdCause(this.etcdCause)
+                .key(this.key)
+                .outcomeUnknown(this.outcomeUnknown);
+        }
+
+        /**
+         * Builds {@link Details} field by field.
+         */
+        public static final class Builder {
+
+            private int errorCode;
+
+            private int httpStatus;
+
+            private long index;
+
+            private String etcdMessage;
+
+            private String etcdCause;
+
+            private String key;
+
+            private boolean outcomeUnknown;
+
+            private Builder() {
+            }
+
+            /**
+             * etcd's v2 error code.
+             *
+             * @param errorCode the code, 0 for none
+             * @return this builder
+             */
+            public Builder errorCode(int errorCode) {
+                this.errorCode = errorCode;
+                return this;
+            }
+
+            /**
+             * The HTTP status of the answer.
+             *
+             * @param httpStatus the status, 0 when the server never answered
+             * @return this builder
+             */
+            public Builder httpStatus(int httpStatus) {
+                this.httpStatus = httpStatus;
+                return this;
+            }
+
+            /**
+             * The index or revision the server reported.
+             *
+             * @param index the index, 0 for none
+             * @return this builder
+             */
+            public Builder index(long index) {
+                this.index = index;
+                return this;
+            }
+
+            /**
+             * The server's message.
+             *
+             * @param etcdMessage the message; may be {@code null}
+             * @return this builder
+             */
+            public Builder etcdMessage(String etcdMessage) {
+                this.etcdMessage = etcdMessage;
+                return this;
+            }
+
+            /**
+             * The server's cause.
+             *
+             * @param etcdCause the cause; may be {@code null}
+             * @return this builder
+             */
+            public Builder etcdCause(String etcdCause) {
+                this.etcdCause = etcdCause;
+                return this;
+            }
+
+            /**
+             * The key of the operation.
+             *
+             * @param key the key; may be {@code null}
+             * @return this builder
+             */
+            public Builder key(String key) {
+                this.key = key;
+                return this;
+            }
+
+            /**
+             * Whether a failed write may have been applied.
+             *
+             * @param outcomeUnknown whether the outcome is unknown
+             * @return this builder
+             */
+            public Builder outcomeUnknown(boolean outcomeUnknown) {
+                this.outcomeUnknown = outcomeUnknown;
+                return this;
+            }
+
+            /**
+             * Builds the details.
+             *
+             * @return the details
+             */
+            public Details build() {
+                return new Details(this.errorCode, this.httpStatus, this.index, this.etcdMessage, this.etcdCause,
+                        this.key, this.outcomeUnknown);
+            }
+        }
+    }
+
+    /**
+     * The details of this exception, to build those of another from.
+     *
+     * @return the details
+     */
+    public Details getDetails() {
+        return new Details(this.errorCode, this.httpStatus, this.index, this.etcdMessage, this.etcdCause, this.key,
+                this.outcomeUnknown);
     }
 }
