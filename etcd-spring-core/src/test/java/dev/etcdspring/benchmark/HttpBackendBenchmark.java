@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What one small read costs through each HTTP backend (on v2, whose GET a raw socket can send by hand), against a
  * raw keep-alive socket sending the same request in the same run; then the same on v3. Single thread, rounds interleaved so that drift in the machine hits every backend
  * alike; the median round counts. Not part of the test suite: run it with
- * {@code ./mvnw -pl etcd-spring-boot-autoconfigure -am test -Pbenchmark}. Writes
+ * {@code ./mvnw -pl etcd-spring-core test -Pbenchmark}. Writes
  * {@code target/benchmark-http-backends.md}.
  */
 class HttpBackendBenchmark {

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A soak run, not part of the test suite ({@code ./mvnw -B -pl etcd-spring-boot-autoconfigure -am test -Pbenchmark
+ * A soak run, not part of the test suite ({@code ./mvnw -B -pl etcd-spring-core test -Pbenchmark
  * -Dtest=SoakBenchmark}, {@code -Dsoak.minutes=10} by default): both APIs at once on a three-member cluster, mixed
  * load (linearizable reads, sets, compare-and-sets, swaps) from several threads, a recursive watch per API, and a
  * member killed with {@code SIGKILL} and restarted every minute. Every ten seconds it samples the JVM's threads, the
