@@ -26,7 +26,8 @@ import org.springframework.web.client.RestClient;
 /**
  * Auto-configuration of an {@link EtcdTemplate} from {@code etcd.*} properties or {@link EtcdConnectionDetails}:
  * its {@link RestClient.Builder} gets the application's {@code RestClientCustomizer}s (interceptors, Boot's HTTP
- * client observations); over TLS with the SSL bundle {@code etcd.ssl.bundle}; observed through the application's
+ * client observations); over TLS with the {@link EtcdConnectionDetails#getSslBundle() connection details' SSL bundle}
+ * (by default the one {@code etcd.ssl.bundle} names); observed through the application's
  * {@link ObservationRegistry}; then customized by every {@link EtcdTemplateBuilderCustomizer}, which may also hand it
  * a whole {@link RestClient.Builder} of the application's.
  *
@@ -42,19 +43,18 @@ public final class EtcdAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    EtcdConnectionDetails etcdConnectionDetails(EtcdProperties properties) {
-        return new PropertiesEtcdConnectionDetails(properties);
+    EtcdConnectionDetails etcdConnectionDetails(EtcdProperties properties, ObjectProvider<SslBundles> sslBundles) {
+        return new PropertiesEtcdConnectionDetails(properties, sslBundles.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean(EtcdOperations.class)
     EtcdTemplate etcdTemplate(EtcdProperties properties, EtcdConnectionDetails connectionDetails,
-            ObjectProvider<SslBundles> sslBundles,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<EtcdObservationConvention> observationConvention,
             ObjectProvider<EtcdTemplateBuilderCustomizer> customizers) {
-        EtcdTemplate.Builder builder = new EtcdTemplateConfigurer(properties, connectionDetails,
-                sslBundles.getIfAvailable()).configure(EtcdTemplate.builder());
+        EtcdTemplate.Builder builder = new EtcdTemplateConfigurer(properties, connectionDetails)
+            .configure(EtcdTemplate.builder());
         observationRegistry.ifAvailable(builder::observationRegistry);
         observationConvention.ifAvailable(builder::observationConvention);
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
