@@ -2,17 +2,13 @@ package dev.etcdspring.autoconfigure;
 
 import java.util.Locale;
 
-import dev.etcdspring.config.EtcdConfigClient;
 import dev.etcdspring.core.EtcdOperations;
 import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.core.observation.EtcdObservationConvention;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
-import org.apache.commons.logging.LogFactory;
-
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,7 +26,8 @@ import org.springframework.web.client.RestClient;
 /**
  * Auto-configuration of an {@link EtcdTemplate} from {@code etcd.*} properties or {@link EtcdConnectionDetails}:
  * its {@link RestClient.Builder} gets the application's {@code RestClientCustomizer}s (interceptors, Boot's HTTP
- * client observations); over TLS with the SSL bundle {@code etcd.ssl.bundle}; observed through the application's
+ * client observations); over TLS with the {@link EtcdConnectionDetails#getSslBundle() connection details' SSL bundle}
+ * (by default the one {@code etcd.ssl.bundle} names); observed through the application's
  * {@link ObservationRegistry}; then customized by every {@link EtcdTemplateBuilderCustomizer}, which may also hand it
  * a whole {@link RestClient.Builder} of the application's.
  *
@@ -46,19 +43,18 @@ public final class EtcdAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    EtcdConnectionDetails etcdConnectionDetails(EtcdProperties properties) {
-        return new PropertiesEtcdConnectionDetails(properties);
+    EtcdConnectionDetails etcdConnectionDetails(EtcdProperties properties, ObjectProvider<SslBundles> sslBundles) {
+        return new PropertiesEtcdConnectionDetails(properties, sslBundles.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean(EtcdOperations.class)
     EtcdTemplate etcdTemplate(EtcdProperties properties, EtcdConnectionDetails connectionDetails,
-            ObjectProvider<SslBundles> sslBundles,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<EtcdObservationConvention> observationConvention,
             ObjectProvider<EtcdTemplateBuilderCustomizer> customizers) {
-        EtcdTemplate.Builder builder = new EtcdTemplateConfigurer(properties, connectionDetails,
-                sslBundles.getIfAvailable()).configure(EtcdTemplate.builder());
+        EtcdTemplate.Builder builder = new EtcdTemplateConfigurer(properties, connectionDetails)
+            .configure(EtcdTemplate.builder());
         observationRegistry.ifAvailable(builder::observationRegistry);
         observationConvention.ifAvailable(builder::observationConvention);
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
@@ -84,35 +80,6 @@ public final class EtcdAutoConfiguration {
         }
     }
 
-    /**
-     * When {@code spring.config.import=etcd:} built the template before any bean existed (and this configuration
-     * backed off for it), gives it the application's observation registry and convention once they exist.
-     */
-    @Bean
-    static SmartInitializingSingleton etcdConfigClientObservation(ObjectProvider<EtcdConfigClient> configClient,
-            ObjectProvider<ObservationRegistry> observationRegistry,
-            ObjectProvider<EtcdObservationConvention> observationConvention,
-            ObjectProvider<EtcdConnectionDetails> connectionDetails) {
-        return () -> configClient.ifAvailable((client) -> {
-            observationRegistry.ifAvailable(client::setObservationRegistry);
-            observationConvention.ifAvailable(client::setObservationConvention);
-            EtcdConnectionDetails details = connectionDetails.getIfUnique();
-            if (details != null && !normalized(details.getEndpoints()).equals(client.getEndpoints())) {
-                // A service connection, or etcd.endpoints set after the import ran (a @DynamicPropertySource).
-                LogFactory.getLog(EtcdAutoConfiguration.class).warn("The etcd client of spring.config.import=etcd: "
-                        + "was built from the etcd.* properties known when the configuration was imported, and serves "
-                        + "the application too: it talks to " + client.getEndpoints() + ", not to "
-                        + details.getEndpoints() + " (" + details.getClass().getSimpleName() + "). Set etcd.endpoints "
-                        + "where the import sees it: a system property, the command line, application.properties.");
-            }
-        });
-    }
-
-    /** Endpoints as the template keeps them: without surrounding blanks or a trailing {@code /}. */
-    private static java.util.List<String> normalized(java.util.List<String> endpoints) {
-        return endpoints.stream().map((endpoint) -> endpoint.strip().replaceAll("/+$", "")).toList();
-    }
-
     /** Meters for what no single request shows: swap attempts, watch reconnects and resyncs. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
@@ -123,13 +90,6 @@ public final class EtcdAutoConfiguration {
                 EtcdProperties properties) {
             return (builder) -> meterRegistry
                 .ifAvailable((registry) -> builder.listener(new EtcdClientMetrics(registry, properties.getApi())));
-        }
-
-        @Bean
-        static SmartInitializingSingleton etcdConfigClientMetrics(ObjectProvider<EtcdConfigClient> configClient,
-                ObjectProvider<MeterRegistry> meterRegistry) {
-            return () -> configClient.ifAvailable((client) -> meterRegistry.ifAvailable((registry) -> client
-                .addListener(new EtcdClientMetrics(registry, client.getTemplate().api()))));
         }
     }
 

@@ -12,8 +12,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Records what happens inside a template's operations as Micrometer meters: {@code etcd.client.swap.attempts}
  * (a distribution summary, tagged with whether the swap succeeded), {@code etcd.client.watch.reconnects} and
  * {@code etcd.client.watch.resyncs} (counters). Keys are never tags: there may be any number of them.
+ *
+ * <p>The auto-configured template has one; so does the template of {@code spring.config.import=etcd:}, and a
+ * template an application builds itself may be given one ({@code EtcdTemplate.Builder.listener}).
  */
-final class EtcdClientMetrics implements EtcdClientListener {
+public final class EtcdClientMetrics implements EtcdClientListener {
 
     private final DistributionSummary swapped;
 
@@ -23,7 +26,13 @@ final class EtcdClientMetrics implements EtcdClientListener {
 
     private final Counter resyncs;
 
-    EtcdClientMetrics(MeterRegistry registry, EtcdApi api) {
+    /**
+     * Registers the meters, tagged with the API of the template they are for.
+     *
+     * @param registry the registry
+     * @param api the API the template speaks
+     */
+    public EtcdClientMetrics(MeterRegistry registry, EtcdApi api) {
         String apiTag = api.name().toLowerCase(Locale.ROOT);
         this.swapped = swapAttempts(registry, apiTag, "SUCCESS");
         this.gaveUp = swapAttempts(registry, apiTag, "FAILURE");

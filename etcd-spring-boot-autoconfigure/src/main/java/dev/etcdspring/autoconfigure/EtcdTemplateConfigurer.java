@@ -7,7 +7,6 @@ import javax.net.ssl.SSLContext;
 
 import dev.etcdspring.core.EtcdTemplate;
 
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 
@@ -15,6 +14,8 @@ import org.springframework.boot.ssl.SslBundles;
  * Applies {@code etcd.*} properties and {@link EtcdConnectionDetails} to an {@link EtcdTemplate.Builder}: the one
  * place that does, for the auto-configured template and for the one the configuration import builds before any
  * bean exists. A value the builder refuses becomes an {@link InvalidEtcdPropertyException} naming the property.
+ * Over TLS with the {@link EtcdConnectionDetails#getSslBundle() SSL bundle of the connection details}: by default
+ * the one {@code etcd.ssl.bundle} names.
  */
 public final class EtcdTemplateConfigurer {
 
@@ -22,21 +23,30 @@ public final class EtcdTemplateConfigurer {
 
     private final EtcdConnectionDetails connectionDetails;
 
-    private final SslBundles sslBundles;
+    /**
+     * Creates a configurer.
+     *
+     * @param properties the {@code etcd.*} properties
+     * @param connectionDetails where to connect, with what credentials and SSL bundle
+     */
+    public EtcdTemplateConfigurer(EtcdProperties properties, EtcdConnectionDetails connectionDetails) {
+        this.properties = properties;
+        this.connectionDetails = connectionDetails;
+    }
 
     /**
      * Creates a configurer.
      *
      * @param properties the {@code etcd.*} properties
      * @param connectionDetails where to connect, or {@code null} to take it from the properties
-     * @param sslBundles the SSL bundles {@code etcd.ssl.bundle} may name, or {@code null} when there are none
+     * @param sslBundles the SSL bundles {@code etcd.ssl.bundle} may name, or {@code null} when there are none; used
+     * only when the connection details are taken from the properties (other connection details bring their own
+     * {@link EtcdConnectionDetails#getSslBundle() SSL bundle})
      */
     public EtcdTemplateConfigurer(EtcdProperties properties, EtcdConnectionDetails connectionDetails,
             SslBundles sslBundles) {
-        this.properties = properties;
-        this.connectionDetails = (connectionDetails != null) ? connectionDetails
-                : new PropertiesEtcdConnectionDetails(properties);
-        this.sslBundles = sslBundles;
+        this(properties, (connectionDetails != null) ? connectionDetails
+                : new PropertiesEtcdConnectionDetails(properties, sslBundles));
     }
 
     /**
@@ -74,28 +84,38 @@ public final class EtcdTemplateConfigurer {
                     : "";
             set("etcd.username", this.connectionDetails.getUsername(), (user) -> builder.credentials(user, password));
         }
-        if (p.getSsl().getBundle() != null) {
-            set("etcd.ssl.bundle", p.getSsl().getBundle(), (name) -> builder.sslContext(sslContext(name)));
+        SslBundle sslBundle = this.connectionDetails.getSslBundle();
+        if (sslBundle != null) {
+            sslBundle(builder, sslBundle);
         }
         return builder;
     }
 
     /**
-     * The SSL context of the bundle {@code etcd.ssl.bundle} names. A bundle with endpoints that would not use it,
-     * or with protocol or cipher choices the client cannot apply, is refused rather than half applied.
+     * Gives the builder the SSL context of the connection details' bundle. A bundle {@code etcd.ssl.bundle} named
+     * that cannot be used fails naming the property; one of other connection details, naming them.
      */
-    private SSLContext sslContext(String name) {
-        if (this.sslBundles == null) {
-            throw new IllegalArgumentException("no SSL bundles are configured (spring.ssl.bundle.*)");
+    private void sslBundle(EtcdTemplate.Builder builder, SslBundle sslBundle) {
+        if (this.connectionDetails instanceof PropertiesEtcdConnectionDetails properties) {
+            String name = properties.getSslBundleName();
+            set("etcd.ssl.bundle", name,
+                    (value) -> builder.sslContext(sslContext(sslBundle, "the SSL bundle '" + name + "'")));
+            return;
         }
-        SslBundle sslBundle;
         try {
-            sslBundle = this.sslBundles.getBundle(name);
+            builder.sslContext(sslContext(sslBundle, "the SSL bundle"));
         }
-        catch (NoSuchSslBundleException ex) {
-            throw new IllegalArgumentException("there is no SSL bundle named '" + name
-                    + "'; define it under spring.ssl.bundle.pem." + name + " or spring.ssl.bundle.jks." + name, ex);
+        catch (IllegalArgumentException ex) {
+            throw new IllegalStateException("The SSL bundle of the etcd connection details ("
+                    + this.connectionDetails.getClass().getName() + ") cannot be used: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The SSL context of a bundle. A bundle with endpoints that would not use it, or with protocol or cipher
+     * choices the client cannot apply, is refused rather than half applied.
+     */
+    private SSLContext sslContext(SslBundle sslBundle, String description) {
         for (String endpoint : this.connectionDetails.getEndpoints()) {
             if (!endpoint.regionMatches(true, 0, "https:", 0, 6)) {
                 throw new IllegalArgumentException("the endpoint '" + endpoint
@@ -103,7 +123,7 @@ public final class EtcdTemplateConfigurer {
             }
         }
         if (sslBundle.getOptions().getCiphers() != null || sslBundle.getOptions().getEnabledProtocols() != null) {
-            throw new IllegalArgumentException("the SSL bundle '" + name + "' chooses ciphers or protocols, which "
+            throw new IllegalArgumentException(description + " chooses ciphers or protocols, which "
                     + "the etcd client does not apply yet; leave them to the JVM's defaults");
         }
         return sslBundle.createSslContext();

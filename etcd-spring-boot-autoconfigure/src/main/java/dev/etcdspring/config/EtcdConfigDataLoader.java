@@ -1,7 +1,9 @@
 package dev.etcdspring.config;
 
+import java.time.Duration;
 import java.util.List;
 
+import dev.etcdspring.core.EtcdBackoff;
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdKeyNotFoundException;
 import dev.etcdspring.core.EtcdNotDirectoryException;
@@ -84,10 +86,7 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
         boolean optional = resource.isOptionalPath() || resource.isMayBeAbsent();
         int attempts = (client.isUnreachable() && optional) ? 1 : retry.getMaxAttempts();
         RetryPolicy policy = RetryPolicy.builder()
-            .maxRetries(Math.max(0, attempts - 1))
-            .delay(retry.getInitialInterval())
-            .multiplier(retry.getMultiplier())
-            .maxDelay(retry.getMaxInterval())
+            .backOff(backoff(retry, attempts))
             .predicate(EtcdConfigDataLoader::isWorthRetrying)
             .build();
         try {
@@ -109,6 +108,27 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
         }
     }
 
+    /**
+     * The pauses between the attempts of {@code etcd.config.retry.*}: the client's one backoff, with no jitter, one
+     * pause fewer than the attempts (the policy takes the number of retries from the backoff, which stops after
+     * them, and refuses {@code maxRetries} beside a backoff of its own). As Spring's exponential backoff, which
+     * the policy used before, an initial interval above the maximum is the maximum, and a zero one as short as
+     * the client's backoff allows (1 ms).
+     */
+    static EtcdBackoff backoff(EtcdConfigProperties.Retry retry, int attempts) {
+        Duration max = retry.getMaxInterval();
+        Duration initial = retry.getInitialInterval();
+        if (initial != null && initial.isZero()) {
+            initial = Duration.ofMillis(1);
+        }
+        if (initial != null && max != null && initial.compareTo(max) > 0 && !max.isNegative() && !max.isZero()) {
+            initial = max;
+        }
+        return EtcdBackoff.exponential(initial, max)
+            .multiplier(retry.getMultiplier())
+            .maxAttempts(Math.max(0, attempts - 1));
+    }
+
     /** Failures that another attempt may not meet: no answer, or a member without leader or quorum. */
     private static boolean isWorthRetrying(Throwable failure) {
         return failure instanceof EtcdException etcd && (etcd.getHttpStatus() == 0 || etcd.getHttpStatus() >= 500);
@@ -119,8 +139,7 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
 
         EtcdAfterRetriesException(EtcdException last, int attempts) {
             super(last.getMessage() + " (" + attempts + " attempts)",
-                    new Details(last.getErrorCode(), last.getHttpStatus(), last.getIndex(), last.getEtcdMessage(),
-                            last.getEtcdCause(), last.getKey(), false),
+                    last.getDetails().toBuilder().outcomeUnknown(false).build(),
                     last);
         }
     }

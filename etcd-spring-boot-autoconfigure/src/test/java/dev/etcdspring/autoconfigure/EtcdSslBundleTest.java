@@ -1,5 +1,11 @@
 package dev.etcdspring.autoconfigure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
 import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.test.EtcdClusterExtension;
@@ -12,6 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code etcd.ssl.bundle} against a real etcd that serves only https and wants a client certificate: a Spring Boot
  * PEM bundle made of the test CA and client certificate carries both, on every HTTP backend; a bundle that does not
- * exist, or one named for http endpoints, fails the start naming the property.
+ * exist, or one named for http endpoints, fails the start naming the property. {@link EtcdConnectionDetails} of the
+ * application's own bring their own bundle, and {@code etcd.ssl.bundle} is then not consulted.
  */
 class EtcdSslBundleTest {
 
@@ -87,6 +97,66 @@ class EtcdSslBundleTest {
         runner().withPropertyValues("etcd.ssl.bundle=etcd-client", "etcd.endpoints=http://127.0.0.1:2379")
             .run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
                 .contains("'etcd.ssl.bundle'", "http://127.0.0.1:2379", "not https"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(EtcdApi.class)
+    void theBundleOfTheApplicationsConnectionDetailsIsUsed(EtcdApi api) {
+        SslBundle bundle = clientBundle();
+        runner().withPropertyValues("etcd.api=" + api)
+            .withBean(EtcdConnectionDetails.class, () -> connectionDetails(List.of(etcd.endpoint()), bundle))
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                EtcdTemplate etcdTemplate = context.getBean(EtcdTemplate.class);
+                etcdTemplate.set("/bundle/details", "secured");
+                assertThat(etcdTemplate.get("/bundle/details")).isEqualTo("secured");
+            });
+    }
+
+    @Test
+    void connectionDetailsWithoutABundleDoNotConsultTheProperty() {
+        runner().withPropertyValues("etcd.ssl.bundle=etcd-client")
+            .withBean(EtcdConnectionDetails.class, () -> connectionDetails(List.of(etcd.endpoint()), null))
+            .run((context) -> assertThat(context.getBean(EtcdTemplate.class)
+                .health(java.time.Duration.ofSeconds(2))
+                .healthy()).as("the server is not trusted").isFalse());
+    }
+
+    @Test
+    void aBundleOfConnectionDetailsWithHttpEndpointsFailsTheStartNamingThem() {
+        SslBundle bundle = clientBundle();
+        runner().withBean(EtcdConnectionDetails.class,
+                () -> connectionDetails(List.of("http://127.0.0.1:2379"), bundle))
+            .run((context) -> assertThat(context).getFailure()
+                .hasMessageContaining("The SSL bundle of the etcd connection details (" + OwnDetails.class.getName())
+                .hasMessageContaining("http://127.0.0.1:2379")
+                .hasMessageContaining("not https"));
+    }
+
+    /** The test CA to trust and the client certificate, as PEM content rather than {@code spring.ssl.bundle.*}. */
+    private static SslBundle clientBundle() {
+        TestCertificates tls = etcd.tls();
+        PemSslStoreDetails keyStore = PemSslStoreDetails.forCertificate(read(tls.clientCertificate()))
+            .withPrivateKey(read(tls.clientKey()));
+        PemSslStoreDetails trustStore = PemSslStoreDetails.forCertificate(read(tls.caCertificate()));
+        return SslBundle.of(new PemSslStoreBundle(keyStore, trustStore));
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static EtcdConnectionDetails connectionDetails(List<String> endpoints, SslBundle bundle) {
+        return new OwnDetails(endpoints, bundle);
+    }
+
+    /** Connection details of the application's own. */
+    record OwnDetails(List<String> getEndpoints, SslBundle getSslBundle) implements EtcdConnectionDetails {
     }
 
     private static FailureAnalysis analysis(Throwable failure) {

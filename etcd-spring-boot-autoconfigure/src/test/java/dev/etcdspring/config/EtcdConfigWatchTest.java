@@ -288,6 +288,19 @@ class EtcdConfigWatchTest {
         assertThat(context.getBeansOfType(EtcdConfigWatcher.class)).isEmpty();
     }
 
+    @Test
+    void theImportsTemplateIsObservedAndMeteredEvenWithoutTheWatch() {
+        ConfigurableApplicationContext context = start("--etcd.config.watch.enabled=false");
+        EtcdTemplate template = context.getBean(EtcdTemplate.class);
+        assertThat(template).isSameAs(context.getBean(EtcdConfigClient.class).getTemplate());
+        template.set("/metered/k", "1");
+        assertThat(template.swap("/metered/k", (value) -> value + "2")).isEqualTo("12");
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        assertThat(meters.get("etcd.client.requests").tag("etcd.operation", "swap").timer().count()).isEqualTo(1);
+        assertThat(meters.get("etcd.client.swap.attempts").tag("outcome", "SUCCESS").summary().count())
+            .isEqualTo(1);
+    }
+
     /** Collects the change events, and binds a constructor-bound bean. */
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(Frozen.class)

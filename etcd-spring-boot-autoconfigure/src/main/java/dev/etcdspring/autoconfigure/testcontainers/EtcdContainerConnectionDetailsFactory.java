@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.etcdspring.autoconfigure.EtcdConnectionDetails;
 import org.testcontainers.containers.Container;
 
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionDetailsFactory;
 import org.springframework.boot.testcontainers.service.connection.ContainerConnectionSource;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
@@ -78,6 +79,15 @@ final class EtcdContainerConnectionDetailsFactory
         @Override
         public String getPassword() {
             return rootPassword();
+        }
+
+        /**
+         * None: the endpoint is plain http (these images serve http unless configured otherwise), so a bundle
+         * from Boot's {@code @Ssl} annotations on the container is not used.
+         */
+        @Override
+        public SslBundle getSslBundle() {
+            return null;
         }
 
         private String rootPassword() {

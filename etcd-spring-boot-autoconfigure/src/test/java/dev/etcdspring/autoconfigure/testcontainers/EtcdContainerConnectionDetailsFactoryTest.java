@@ -54,6 +54,7 @@ class EtcdContainerConnectionDetailsFactoryTest {
             assertThat(details.getEndpoints()).containsExactly("http://docker.example:32779");
             assertThat(details.getUsername()).isNull();
             assertThat(details.getPassword()).isNull();
+            assertThat(details.getSslBundle()).as("plain http").isNull();
             // The auto-configured template uses them in place of etcd.* properties.
             assertThat(context.getBean(EtcdTemplate.class).endpoints()).containsExactly("http://docker.example:32779");
         });

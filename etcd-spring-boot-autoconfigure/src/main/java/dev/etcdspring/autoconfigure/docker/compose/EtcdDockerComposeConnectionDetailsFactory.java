@@ -6,6 +6,7 @@ import dev.etcdspring.autoconfigure.EtcdConnectionDetails;
 
 import org.springframework.boot.docker.compose.core.RunningService;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionDetailsFactory;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.docker.compose.service.connection.DockerComposeConnectionSource;
 import org.springframework.util.StringUtils;
 
@@ -81,6 +82,15 @@ final class EtcdDockerComposeConnectionDetailsFactory
         @Override
         public String getPassword() {
             return this.password;
+        }
+
+        /**
+         * None: the endpoint is plain http, so a bundle from the service's
+         * {@code org.springframework.boot.sslbundle.*} labels is not used.
+         */
+        @Override
+        public SslBundle getSslBundle() {
+            return null;
         }
     }
 }

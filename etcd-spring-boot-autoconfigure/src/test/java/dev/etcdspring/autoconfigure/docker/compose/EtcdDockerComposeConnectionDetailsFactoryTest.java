@@ -36,6 +36,7 @@ class EtcdDockerComposeConnectionDetailsFactoryTest {
         assertThat(details.getEndpoints()).containsExactly("http://docker.example:32779");
         assertThat(details.getUsername()).isNull();
         assertThat(details.getPassword()).isNull();
+        assertThat(details.getSslBundle()).as("plain http").isNull();
     }
 
     @Test
