@@ -8,9 +8,9 @@ import dev.etcdspring.core.EtcdNotDirectoryException;
 import dev.etcdspring.core.EtcdNotFileException;
 
 /**
- * The one place that turns an etcd error code into an exception: the code, not the HTTP status, decides the
- * type (etcd answers error 401 with HTTP 400 and error 110 with HTTP 401). Both wire protocols report their
- * errors here in v2 codes.
+ * What both wire protocols share in their exceptions: the subclass an etcd error code gets (the code, not the
+ * HTTP status, decides the type: etcd answers error 401 with HTTP 400 and error 110 with HTTP 401) and the
+ * message's format. How each protocol's answers become exceptions is its {@link EtcdErrorTranslator}'s.
  */
 public final class EtcdErrors {
 
@@ -38,7 +38,9 @@ public final class EtcdErrors {
 
     /**
      * Creates the exception for an error found locally, without asking the server again, in the same shape as
-     * the server's own (such as {@code getTree} of a key, which is etcd's "Not a directory").
+     * the server's own (such as {@code getTree} of a key, which is etcd's "Not a directory"), with the key as
+     * etcd's cause. The protocols use their {@link EtcdErrorTranslator#local}; this is the template's, for the
+     * conditions it checks on a response whatever the protocol.
      *
      * @param errorCode the etcd error code
      * @param etcdMessage etcd's message for that code
@@ -48,12 +50,18 @@ public final class EtcdErrors {
      * @return the exception
      */
     public static EtcdException local(int errorCode, String etcdMessage, String key, long index, int httpStatus) {
-        return forCode(new EtcdException.Details(errorCode, httpStatus, index, etcdMessage, key, key, false), null);
+        return forCode(EtcdException.Details.forKey(key)
+            .errorCode(errorCode)
+            .httpStatus(httpStatus)
+            .index(index)
+            .etcdMessage(etcdMessage)
+            .etcdCause(key)
+            .build(), null);
     }
 
     /**
-     * Creates the exception for an answer that is not etcd's: say what came back, or, for a 404, that the server
-     * does not serve the API. A write answered with success or a server error may have been applied whatever the
+     * Creates the exception for an answer that is not etcd's, in the format both protocols share: say what came
+     * back, or, for a 404, that the server does not serve the API. A write answered with success or a server error may have been applied whatever the
      * body says, so its outcome is unknown.
      *
      * @param call the call
@@ -68,8 +76,11 @@ public final class EtcdErrors {
                         + " (" + answer.contentType() + ") that is not an etcd answer: "
                         + answer.bodySnippet();
         boolean outcomeUnknown = !call.idempotent() && (answer.isSuccess() || answer.status() >= 500);
-        return new EtcdException(message, new EtcdException.Details(0, answer.status(), 0, null, null, call.key(),
-                outcomeUnknown), cause);
+        EtcdException.Details details = EtcdException.Details.forKey(call.key())
+            .httpStatus(answer.status())
+            .outcomeUnknown(outcomeUnknown)
+            .build();
+        return new EtcdException(message, details, cause);
     }
 
     private static String message(EtcdException.Details d, String endpoint) {

@@ -26,6 +26,13 @@ public interface EtcdProtocol {
     EtcdApi api();
 
     /**
+     * How this protocol's answers, and the conditions it finds itself, become exceptions.
+     *
+     * @return the protocol's error translation
+     */
+    EtcdErrorTranslator errors();
+
+    /**
      * Reads a key or a directory.
      *
      * @param key the normalised key

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdBackoff;
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdKeyNotFoundException;
 import dev.etcdspring.core.EtcdCompareFailedException;
@@ -24,7 +25,7 @@ import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
 import dev.etcdspring.core.internal.EtcdCredentials;
-import dev.etcdspring.core.internal.EtcdErrors;
+import dev.etcdspring.core.internal.EtcdErrorTranslator;
 import dev.etcdspring.core.internal.EtcdJson;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
@@ -35,11 +36,11 @@ import dev.etcdspring.core.internal.Pauses;
 import dev.etcdspring.core.internal.ReadPosition;
 import dev.etcdspring.core.internal.WatchSink;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.util.backoff.BackOffExecution;
 
 /**
  * The v2 keys API. Paths are encoded per segment; PUT and POST parameters travel as a form body, GET and
@@ -57,6 +58,17 @@ public final class V2Protocol implements EtcdProtocol {
 
     /** How many read-then-write rounds a compare with the empty value tries while the key keeps being rewritten. */
     private static final int EMPTY_COMPARE_ROUNDS = 100;
+
+    /**
+     * The pauses between those rounds: random, up to an interval that grows from 2 ms to 50 ms, so that
+     * contending clients spread out.
+     */
+    private static final EtcdBackoff EMPTY_COMPARE_PAUSES = EtcdBackoff
+        .exponential(Duration.ofMillis(2), Duration.ofMillis(50))
+        .jitter(1.0)
+        .maxAttempts(EMPTY_COMPARE_ROUNDS - 1);
+
+    private static final V2Errors ERRORS = V2Errors.INSTANCE;
 
     private final HttpTransport transport;
 
@@ -82,6 +94,11 @@ public final class V2Protocol implements EtcdProtocol {
     @Override
     public EtcdApi api() {
         return EtcdApi.V2;
+    }
+
+    @Override
+    public EtcdErrorTranslator errors() {
+        return ERRORS;
     }
 
     @Override
@@ -123,15 +140,13 @@ public final class V2Protocol implements EtcdProtocol {
     private EtcdResponse ifEmpty(String key, WriteOptions options, Function<WriteOptions, EtcdResponse> write) {
         ReadOptions read = (options.getTimeout() != null) ? ReadOptions.defaults().timeout(options.getTimeout())
                 : ReadOptions.defaults();
-        EtcdCompareFailedException lastFailure = null;
-        for (int round = 1; round <= EMPTY_COMPARE_ROUNDS; round++) {
-            if (lastFailure != null) {
-                pause(key, round);
-            }
+        BackOffExecution pauses = EMPTY_COMPARE_PAUSES.start();
+        EtcdCompareFailedException lastFailure;
+        do {
             EtcdResponse current = get(key, read);
             EtcdNode node = current.node();
             if (node.dir()) {
-                throw EtcdErrors.local(EtcdException.NOT_FILE, "Not a file", key, current.etcdIndex(), 403);
+                throw ERRORS.local(EtcdException.NOT_FILE, "Not a file", key, key, current.etcdIndex(), 403);
             }
             if (!"".equals(node.value())) {
                 throw compareFailed(key, "[ != " + node.value() + "]", current);
@@ -150,22 +165,20 @@ public final class V2Protocol implements EtcdProtocol {
                 lastFailure = ex;
             }
         }
+        while (Pauses.next(pauses, key,
+                "the compare of '" + key + "' with the empty value was interrupted; nothing was written"));
         throw new EtcdSwapExhaustedException("the compare of '" + key + "' with the empty value gave up after "
                 + EMPTY_COMPARE_ROUNDS + " rounds: the key was rewritten between each read and the conditional write; "
-                + "nothing was written", new EtcdException.Details(EtcdException.COMPARE_FAILED,
-                        lastFailure.getHttpStatus(), lastFailure.getIndex(), lastFailure.getEtcdMessage(),
-                        lastFailure.getEtcdCause(), key, false), EMPTY_COMPARE_ROUNDS, lastFailure);
-    }
-
-    /** A short random pause between rounds, growing with them, so that contending clients spread out. */
-    private static void pause(String key, int round) {
-        Pauses.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.min(50, 2L * round) + 1), key,
-                "the compare of '" + key + "' with the empty value was interrupted; nothing was written");
+                + "nothing was written", lastFailure.getDetails()
+                    .toBuilder()
+                    .errorCode(EtcdException.COMPARE_FAILED)
+                    .key(key)
+                    .outcomeUnknown(false)
+                    .build(), EMPTY_COMPARE_ROUNDS, lastFailure);
     }
 
     private static EtcdException compareFailed(String key, String cause, EtcdResponse current) {
-        return EtcdErrors.forCode(new EtcdException.Details(EtcdException.COMPARE_FAILED, 412, current.etcdIndex(),
-                "Compare failed", cause, key, false), null);
+        return ERRORS.local(EtcdException.COMPARE_FAILED, "Compare failed", cause, key, current.etcdIndex(), 412);
     }
 
     @Override
@@ -211,7 +224,7 @@ public final class V2Protocol implements EtcdProtocol {
             return new EtcdResponse("delete", directory(dir), null, ex.getIndex(), 0, 0, null, ex.getHttpStatus());
         }
         if (!listing.node().dir()) {
-            throw EtcdErrors.local(EtcdException.NOT_DIRECTORY, "Not a directory", dir, listing.etcdIndex(), 200);
+            throw ERRORS.local(EtcdException.NOT_DIRECTORY, "Not a directory", dir, dir, listing.etcdIndex(), 200);
         }
         EtcdResponse last = listing;
         for (EtcdNode child : listing.node().nodes()) {
@@ -276,13 +289,13 @@ public final class V2Protocol implements EtcdProtocol {
     private <T> T read(HttpCall call, Class<T> type) {
         HttpAnswer answer = execute(call);
         if (!answer.isSuccess()) {
-            throw unexpected(call, answer, null);
+            throw ERRORS.notAnEtcdAnswer(call, answer, null);
         }
         try {
             return json().readValue(answer.body(), type);
         }
         catch (JacksonException ex) {
-            throw unexpected(call, answer, ex);
+            throw ERRORS.notAnEtcdAnswer(call, answer, ex);
         }
     }
 
@@ -290,37 +303,14 @@ public final class V2Protocol implements EtcdProtocol {
         return toResponse(call, execute(call));
     }
 
-    private EtcdResponse toResponse(HttpCall call, HttpAnswer answer) {
-        V2Json.Body body = parse(call, answer);
-        if (body.errorCode() != null) {
-            boolean outcomeUnknown = body.errorCode() == EtcdException.RAFT_INTERNAL && !call.idempotent();
-            long index = (body.index() != null) ? body.index() : answer.longHeader("X-Etcd-Index");
-            throw EtcdErrors.forCode(new EtcdException.Details(body.errorCode(), answer.status(), index,
-                    body.message(), body.cause(), call.key(), outcomeUnknown), answer.endpoint());
-        }
-        if (!answer.isSuccess() || body.action() == null) {
-            throw unexpected(call, answer, null);
+    private static EtcdResponse toResponse(HttpCall call, HttpAnswer answer) {
+        V2Json.Body body = ERRORS.body(call, answer);
+        if (body.errorCode() != null || !answer.isSuccess() || body.action() == null) {
+            throw ERRORS.translate(call, answer, body);
         }
         return new EtcdResponse(body.action(), body.node(), body.prevNode(),
                 answer.longHeader("X-Etcd-Index"), answer.longHeader("X-Raft-Index"),
                 answer.longHeader("X-Raft-Term"), answer.header("X-Etcd-Cluster-Id"), answer.status());
-    }
-
-    private V2Json.Body parse(HttpCall call, HttpAnswer answer) {
-        if (!answer.isJson()) {
-            throw unexpected(call, answer, null);
-        }
-        try (JsonParser parser = json().createParser(answer.body())) {
-            return V2BodyReader.read(parser);
-        }
-        catch (JacksonException | java.time.format.DateTimeParseException ex) {
-            throw unexpected(call, answer, ex);
-        }
-    }
-
-    private static EtcdException unexpected(HttpCall call, HttpAnswer answer, Exception cause) {
-        return EtcdErrors.notAnEtcdAnswer(call, answer, "does not serve the v2 API: etcd 3.4/3.5 need "
-                + "--enable-v2=true, etcd 3.6+ removed it; use EtcdApi.V3", cause);
     }
 
     private static EtcdNode directory(String dir) {
