@@ -13,9 +13,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 
 /**
@@ -32,9 +34,13 @@ public final class EtcdConfigWatchAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     EtcdConfigWatcher etcdConfigWatcher(EtcdConfigClient client, EtcdConfigProperties properties,
-            ObjectProvider<ObservationRegistry> observationRegistry) {
+            ObjectProvider<ObservationRegistry> observationRegistry, Environment environment) {
+        // spring.threads.virtual.enabled=true (on Java 21 or later): refreshes on virtual threads, as Boot's own
+        // schedulers then run.
         return new EtcdConfigWatcher(client.getTemplate(), properties.getWatch(),
-                observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+                observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+                Threading.VIRTUAL.isActive(environment) ? EtcdConfigWatcher.virtualScheduler()
+                        : EtcdConfigWatcher.platformScheduler());
     }
 
     /** {@code etcd.config.index}: per imported path, the etcd index its configuration was last applied at. */

@@ -1,6 +1,7 @@
 package dev.etcdspring.config;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,9 +9,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.etcdspring.core.EtcdException;
@@ -32,6 +30,9 @@ import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Keeps the imported etcd paths live: once the application is ready, one recursive watch per
@@ -61,7 +62,7 @@ public class EtcdConfigWatcher
 
     private final List<PathWatch> paths = new CopyOnWriteArrayList<>();
 
-    private final ScheduledExecutorService refresher;
+    private final TaskScheduler refresher;
 
     private ApplicationContext owner;
 
@@ -72,7 +73,7 @@ public class EtcdConfigWatcher
     private volatile boolean closed;
 
     /**
-     * Creates the watcher; it starts when the application is ready.
+     * Creates the watcher with a refresh scheduler of its own: one daemon thread, {@code etcd-config-refresh}.
      *
      * @param etcd the client that loaded the configuration
      * @param settings {@code etcd.config.watch.*}
@@ -80,16 +81,46 @@ public class EtcdConfigWatcher
      */
     public EtcdConfigWatcher(EtcdTemplate etcd, EtcdConfigProperties.Watch settings,
             ObservationRegistry observationRegistry) {
+        this(etcd, settings, observationRegistry, platformScheduler());
+    }
+
+    /**
+     * Creates the watcher; it starts when the application is ready.
+     *
+     * @param etcd the client that loaded the configuration
+     * @param settings {@code etcd.config.watch.*}
+     * @param observationRegistry where refreshes are timed
+     * @param refresher runs the coalesced refreshes; the watcher owns it and closes it when it is destroyed, if it is
+     *        {@link AutoCloseable} or a {@link DisposableBean}
+     */
+    public EtcdConfigWatcher(EtcdTemplate etcd, EtcdConfigProperties.Watch settings,
+            ObservationRegistry observationRegistry, TaskScheduler refresher) {
         this.etcd = etcd;
         this.settings = settings;
         this.observationRegistry = observationRegistry;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-            Thread thread = new Thread(task, "etcd-config-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.refresher = executor;
+        this.refresher = refresher;
+    }
+
+    /** One daemon thread, which a refresh cancelled by a newer change leaves at once. */
+    static TaskScheduler platformScheduler() {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(1);
+        scheduler.setThreadNamePrefix("etcd-config-refresh-");
+        scheduler.setDaemon(true);
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.initialize();
+        return scheduler;
+    }
+
+    /**
+     * Virtual threads ({@code spring.threads.virtual.enabled=true} on Java 21 or later): each refresh on one of its
+     * own, named {@code etcd-config-refresh-N}.
+     */
+    static TaskScheduler virtualScheduler() {
+        SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
+        scheduler.setThreadNamePrefix("etcd-config-refresh-");
+        scheduler.setVirtualThreads(true);
+        return scheduler;
     }
 
     @Override
@@ -122,7 +153,22 @@ public class EtcdConfigWatcher
     public synchronized void destroy() {
         this.closed = true;
         this.paths.forEach(PathWatch::close);
-        this.refresher.shutdownNow();
+        if (this.refresher instanceof DisposableBean disposable) {
+            try {
+                disposable.destroy();
+            }
+            catch (Exception ex) {
+                logger.debug("Stopping the etcd configuration refresher failed", ex);
+            }
+        }
+        else if (this.refresher instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            }
+            catch (Exception ex) {
+                logger.debug("Stopping the etcd configuration refresher failed", ex);
+            }
+        }
     }
 
     /** One watched path: its watch, and its pending refresh. */
@@ -212,7 +258,7 @@ public class EtcdConfigWatcher
             }
             long mine = ++this.generation;
             try {
-                EtcdConfigWatcher.this.refresher.schedule(() -> refresh(mine), waitNanos, TimeUnit.NANOSECONDS);
+                EtcdConfigWatcher.this.refresher.schedule(() -> refresh(mine), Instant.now().plusNanos(waitNanos));
             }
             catch (RejectedExecutionException ex) {
                 // Closed meanwhile: nothing more to apply.
