@@ -1,14 +1,9 @@
 package dev.etcdspring.autoconfigure;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import dev.etcdspring.core.EtcdHealth;
-import dev.etcdspring.core.EtcdTemplate;
+import dev.etcdspring.core.EtcdOperations;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -17,47 +12,30 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * The {@code etcd} health contributor: UP with the version, cluster id, API, endpoint and index when the member says it is
  * healthy and a linearizable read works; DOWN with the reason otherwise, and DOWN when etcd has not answered within
- * the timeout (the check goes on in the background, and cannot hold up the health endpoint).
+ * the timeout ({@link EtcdOperations#health(Duration)} waits no longer: the template's check goes on in the
+ * background on the template's executor, and cannot hold up the health endpoint).
  */
 public class EtcdHealthIndicator extends AbstractHealthIndicator {
 
-    private final EtcdTemplate etcdTemplate;
+    private final EtcdOperations etcdOperations;
 
     private final Duration timeout;
-
-    private final Executor executor = (task) -> {
-        Thread thread = new Thread(task, "etcd-health");
-        thread.setDaemon(true);
-        thread.start();
-    };
 
     /**
      * Creates the indicator.
      *
-     * @param etcdTemplate the template to check
+     * @param etcdOperations the client to check
      * @param timeout the longest time a check may take
      */
-    public EtcdHealthIndicator(EtcdTemplate etcdTemplate, Duration timeout) {
+    public EtcdHealthIndicator(EtcdOperations etcdOperations, Duration timeout) {
         super("etcd health check failed");
-        this.etcdTemplate = etcdTemplate;
+        this.etcdOperations = etcdOperations;
         this.timeout = timeout;
     }
 
     @Override
-    protected void doHealthCheck(Health.Builder builder) throws InterruptedException, ExecutionException {
-        CompletableFuture<EtcdHealth> check = CompletableFuture.supplyAsync(() -> this.etcdTemplate.health(this.timeout),
-                this.executor);
-        EtcdHealth health;
-        try {
-            health = check.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (TimeoutException ex) {
-            builder.down()
-                .withDetail("endpoint", this.etcdTemplate.currentEndpoint())
-                .withDetail("api", this.etcdTemplate.api())
-                .withDetail("error", "etcd did not answer within " + this.timeout);
-            return;
-        }
+    protected void doHealthCheck(Health.Builder builder) {
+        EtcdHealth health = this.etcdOperations.health(this.timeout);
         builder.status(health.healthy() ? Status.UP : Status.DOWN)
             .withDetail("endpoint", health.endpoint())
             .withDetail("api", health.api());

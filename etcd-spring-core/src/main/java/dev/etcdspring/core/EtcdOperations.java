@@ -243,7 +243,8 @@ public interface EtcdOperations {
      * linearizable read must work (which needs a leader and a quorum). Never throws for etcd's troubles: they are
      * reported as unhealthy with the reason.
      *
-     * @param timeout how long each of the check's requests may take; positive
+     * @param timeout how long each of the check's requests may take, and how long to wait for the check: when it
+     *        has not ended by then, the answer is unhealthy; positive
      * @return what the check found
      */
     EtcdHealth health(java.time.Duration timeout);

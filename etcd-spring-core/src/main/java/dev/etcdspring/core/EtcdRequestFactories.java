@@ -68,8 +68,11 @@ public final class EtcdRequestFactories {
      * @param connectTimeout how long to wait for a connection
      * @param sslContext the SSL context, or {@code null} for the JVM's default
      * @return the request factories, {@link AutoCloseable}
+     * @throws IllegalStateException when {@code org.eclipse.jetty:jetty-client} is not on the class path
      */
     public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout, SSLContext sslContext) {
+        requireLibrary("org.eclipse.jetty.client.HttpClient", "JETTY", "org.eclipse.jetty:jetty-client",
+                " (the default for https endpoints; the starter brings it)");
         return Jetty.factories(connectTimeout, sslContext);
     }
 
@@ -160,9 +163,13 @@ public final class EtcdRequestFactories {
      * @param connectTimeout how long to wait for a connection
      * @param sslContext the SSL context, or {@code null} for the JVM's default
      * @return the request factories, {@link AutoCloseable}
+     * @throws IllegalStateException when {@code org.apache.httpcomponents.client5:httpclient5} is not on the class
+     *         path
      */
     public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout,
             SSLContext sslContext) {
+        requireLibrary("org.apache.hc.client5.http.impl.classic.HttpClients", "HTTP_COMPONENTS",
+                "org.apache.httpcomponents.client5:httpclient5", "");
         return HttpComponents.factories(connectTimeout, sslContext);
     }
 
@@ -238,6 +245,18 @@ public final class EtcdRequestFactories {
             factory.setReadTimeout(timeout);
             return factory;
         };
+    }
+
+    /**
+     * Fails with a message that says what to add, or what to choose instead, when an optional HTTP client library
+     * is missing: better than the {@link NoClassDefFoundError} its first use would throw.
+     */
+    private static void requireLibrary(String className, String backend, String dependency, String note) {
+        if (!org.springframework.util.ClassUtils.isPresent(className, EtcdRequestFactories.class.getClassLoader())) {
+            throw new IllegalStateException("The " + backend + " HTTP backend" + note + " needs " + dependency
+                    + " on the class path: add that dependency, or choose a backend without one, such as "
+                    + "httpBackend(EtcdHttpBackend.JDK)");
+        }
     }
 
     /** Factories over a client that holds connections and threads: closing them releases both. */

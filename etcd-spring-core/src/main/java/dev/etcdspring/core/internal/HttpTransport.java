@@ -110,60 +110,7 @@ public final class HttpTransport implements RequestAborter {
      */
     public HttpAnswer execute(HttpCall call) {
         Duration timeout = (call.timeout() != null) ? call.timeout() : this.defaultTimeout;
-        RestClient client = clientFor(timeout);
-        int first = this.preferred.get();
-        List<String> failures = new ArrayList<>();
-        RuntimeException last = null;
-        // A read gets a second try on a single endpoint: a kept-alive connection the server closed (after a
-        // restart, say) fails once, and the retry opens a new one. Not after a timeout: that would double it.
-        int attempts = call.idempotent() ? Math.max(2, this.endpoints.size()) : this.endpoints.size();
-        for (int i = 0; i < attempts; i++) {
-            if (this.closed) {
-                throw new IllegalStateException("this etcd client is closed");
-            }
-            int index = (first + i) % this.endpoints.size();
-            String endpoint = this.endpoints.get(index);
-            try {
-                HttpAnswer answer = send(client, endpoint, call);
-                if (answer.status() >= 500) {
-                    // The member answered but cannot serve (no quorum, no leader): the next call starts
-                    // elsewhere, and a read goes on to the next endpoint now. A write is not repeated.
-                    int next = (index + 1) % this.endpoints.size();
-                    this.preferred.compareAndSet(index, next);
-                    failures.add(endpoint + " (HTTP " + answer.status() + ")");
-                    if (call.idempotent() && i + 1 < this.endpoints.size()) {
-                        logger.debug("etcd endpoint {} answered {} with HTTP {}; trying the next", endpoint,
-                                call.describe(), answer.status());
-                        continue;
-                    }
-                    return answer;
-                }
-                if (index != first) {
-                    this.preferred.set(index);
-                    logger.info("etcd endpoint {} answered after {} failed; using it from now on", endpoint,
-                            failures);
-                }
-                return answer;
-            }
-            catch (ResourceAccessException ex) {
-                last = ex;
-                boolean neverSent = neverSent(ex);
-                failures.add(endpoint + " (" + describe(ex) + ")");
-                if (!neverSent && !call.idempotent()) {
-                    throw new EtcdTransportException(capitalize(call.describe()) + " may or may not have been applied: "
-                            + endpoint + " failed after the request was sent (" + describe(ex)
-                            + "). It was not retried; read the key to learn the outcome", details(call, true), ex);
-                }
-                if (this.endpoints.size() == 1 && timedOut(ex)) {
-                    break;
-                }
-                logger.debug("etcd endpoint {} failed {}; trying the next", endpoint, call.describe(), ex);
-            }
-        }
-        throw new EtcdTransportException("No etcd endpoint answered " + call.describe() + ": "
-                + String.join(", ", failures)
-                + (call.idempotent() ? "" : ". The write was not applied: no endpoint could be connected to"),
-                details(call, false), last);
+        return failover(call, clientFor(timeout), REQUEST);
     }
 
     /**
@@ -182,47 +129,143 @@ public final class HttpTransport implements RequestAborter {
     public <T> T stream(HttpCall call, StreamHandler<T> handler) {
         Duration timeout = (call.timeout() != null) ? call.timeout() : this.defaultTimeout;
         RestClient client = this.streamClients.computeIfAbsent(timeout, this::newStreamClient);
+        return failover(call, client, new Exchange<T>(true) {
+            @Override
+            T attempt(RestClient restClient, String endpoint, int index, HttpCall streamed) {
+                boolean[] answered = new boolean[1];
+                try {
+                    return request(restClient, endpoint, streamed).exchange((req, response) -> {
+                        answered[0] = true;
+                        return handler.handle(endpoint, response.getStatusCode().value(),
+                                HttpHeaders.copyOf(response.getHeaders()), response.getBody());
+                    });
+                }
+                catch (ResourceAccessException ex) {
+                    if (timedOut(ex)) {
+                        throw new PollTimeout(ex);
+                    }
+                    if (answered[0]) {
+                        // The next attempt starts at the next endpoint: this one may be the trouble.
+                        HttpTransport.this.preferred.compareAndSet(index, next(index));
+                        throw new EtcdTransportException(capitalize(streamed.describe()) + " broke at " + endpoint
+                                + " (" + describe(ex) + ")", details(streamed, false), ex);
+                    }
+                    throw ex;
+                }
+            }
+        });
+    }
+
+    /**
+     * One kind of exchange with an endpoint, as the failover loop makes it: a request read whole, or a stream.
+     *
+     * @param <T> what an exchange returns
+     */
+    private abstract static class Exchange<T> {
+
+        /**
+         * Whether this is a long-lived read: it gets a second try even on a single endpoint and even if it is not
+         * idempotent (it changes nothing), and fails while its answer is read rather than go on.
+         */
+        final boolean stream;
+
+        Exchange(boolean stream) {
+            this.stream = stream;
+        }
+
+        /**
+         * One attempt at one endpoint.
+         *
+         * @throws ResourceAccessException when it failed before an answer, for the loop to decide what next
+         */
+        abstract T attempt(RestClient client, String endpoint, int index, HttpCall call);
+
+        /** The HTTP status of a result, for the rule on 5xx answers; 0 when it has none to apply it to. */
+        int status(T result) {
+            return 0;
+        }
+    }
+
+    /** A request whose answer is read whole. */
+    private static final Exchange<HttpAnswer> REQUEST = new Exchange<>(false) {
+
+        @Override
+        HttpAnswer attempt(RestClient client, String endpoint, int index, HttpCall call) {
+            return send(client, endpoint, call);
+        }
+
+        @Override
+        int status(HttpAnswer answer) {
+            return answer.status();
+        }
+    };
+
+    /**
+     * The failover loop: tries the endpoints from the preferred one on, and returns the first result, as the class
+     * comment says. A read (and a stream) gets a second try on a single endpoint: a kept-alive connection the
+     * server closed (after a restart, say) fails once, and the retry opens a new one; not after a timeout, which
+     * that would double.
+     */
+    private <T> T failover(HttpCall call, RestClient client, Exchange<T> exchange) {
         int first = this.preferred.get();
         List<String> failures = new ArrayList<>();
         RuntimeException last = null;
-        // As for reads: a kept-alive connection the server closed fails before any answer, and is worth a second
-        // try on a fresh one; a failure once the answer is being read is a broken watch, for the watch to resume.
-        int attempts = Math.max(2, this.endpoints.size());
+        boolean retried = call.idempotent() || exchange.stream;
+        int attempts = retried ? Math.max(2, this.endpoints.size()) : this.endpoints.size();
         for (int i = 0; i < attempts; i++) {
             if (this.closed) {
                 throw new IllegalStateException("this etcd client is closed");
             }
             int index = (first + i) % this.endpoints.size();
             String endpoint = this.endpoints.get(index);
-            boolean[] answered = new boolean[1];
             try {
-                T result = request(client, endpoint, call).exchange((req, response) -> {
-                    answered[0] = true;
-                    return handler.handle(endpoint, response.getStatusCode().value(),
-                            HttpHeaders.copyOf(response.getHeaders()), response.getBody());
-                });
+                T result = exchange.attempt(client, endpoint, index, call);
+                int status = exchange.status(result);
+                if (status >= 500) {
+                    // The member answered but cannot serve (no quorum, no leader): the next call starts
+                    // elsewhere, and a read goes on to the next endpoint now. A write is not repeated.
+                    this.preferred.compareAndSet(index, next(index));
+                    failures.add(endpoint + " (HTTP " + status + ")");
+                    if (call.idempotent() && i + 1 < this.endpoints.size()) {
+                        logger.debug("etcd endpoint {} answered {} with HTTP {}; trying the next", endpoint,
+                                call.describe(), status);
+                        continue;
+                    }
+                    return result;
+                }
                 if (index != first) {
                     this.preferred.set(index);
+                    if (!exchange.stream) {
+                        logger.info("etcd endpoint {} answered after {} failed; using it from now on", endpoint,
+                                failures);
+                    }
                 }
                 return result;
             }
             catch (ResourceAccessException ex) {
                 last = ex;
                 failures.add(endpoint + " (" + describe(ex) + ")");
-                if (timedOut(ex)) {
-                    throw new PollTimeout(ex);
+                if (!exchange.stream && !call.idempotent() && !neverSent(ex)) {
+                    throw new EtcdTransportException(capitalize(call.describe()) + " may or may not have been applied: "
+                            + endpoint + " failed after the request was sent (" + describe(ex)
+                            + "). It was not retried; read the key to learn the outcome", details(call, true), ex);
                 }
-                if (answered[0]) {
-                    // The next attempt starts at the next endpoint: this one may be the trouble.
-                    this.preferred.compareAndSet(index, (index + 1) % this.endpoints.size());
-                    throw new EtcdTransportException(capitalize(call.describe()) + " broke at " + endpoint + " ("
-                            + describe(ex) + ")", details(call, false), ex);
+                if (this.endpoints.size() == 1 && timedOut(ex)) {
+                    break;
                 }
-                logger.debug("etcd endpoint {} failed {}; trying again", endpoint, call.describe(), ex);
+                logger.debug("etcd endpoint {} failed {}; trying {}", endpoint, call.describe(),
+                        (this.endpoints.size() > 1) ? "the next" : "again", ex);
             }
         }
         throw new EtcdTransportException("No etcd endpoint answered " + call.describe() + ": "
-                + String.join(", ", failures), details(call, false), last);
+                + String.join(", ", failures)
+                + ((call.idempotent() || exchange.stream) ? ""
+                        : ". The write was not applied: no endpoint could be connected to"),
+                details(call, false), last);
+    }
+
+    private int next(int index) {
+        return (index + 1) % this.endpoints.size();
     }
 
     /**
@@ -275,7 +318,16 @@ public final class HttpTransport implements RequestAborter {
         this.closed = true;
     }
 
-    private HttpAnswer send(RestClient client, String endpoint, HttpCall call) {
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return whether the transport is closed
+     */
+    public boolean isClosed() {
+        return this.closed;
+    }
+
+    private static HttpAnswer send(RestClient client, String endpoint, HttpCall call) {
         return request(client, endpoint, call).exchange((req, response) -> {
             HttpHeaders headers = response.getHeaders();
             // Read to the announced length in one exact array: readAllBytes would start with 16 KB for a 200-byte
@@ -287,7 +339,7 @@ public final class HttpTransport implements RequestAborter {
         });
     }
 
-    private RestClient.RequestBodySpec request(RestClient client, String endpoint, HttpCall call) {
+    private static RestClient.RequestBodySpec request(RestClient client, String endpoint, HttpCall call) {
         RestClient.RequestBodySpec request = client.method(call.method())
             .uri(URI.create(endpoint + call.pathAndQuery()))
             .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
@@ -327,7 +379,7 @@ public final class HttpTransport implements RequestAborter {
     }
 
     private static EtcdException.Details details(HttpCall call, boolean outcomeUnknown) {
-        return new EtcdException.Details(0, 0, 0, null, null, call.key(), outcomeUnknown);
+        return EtcdException.Details.forKey(call.key()).outcomeUnknown(outcomeUnknown).build();
     }
 
     /**

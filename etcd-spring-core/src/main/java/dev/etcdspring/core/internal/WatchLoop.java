@@ -3,9 +3,13 @@ package dev.etcdspring.core.internal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.etcdspring.core.EtcdBackoff;
 import dev.etcdspring.core.EtcdClientListener;
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdKeyNotFoundException;
@@ -19,19 +23,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * A watch's own thread: polls (v2) or streams (v3) from the next index, delivers each change to the listener once
+ * A watch's loop, one long task on the template's executor for as long as the watch runs: polls (v2) or streams (v3) from the next index, delivers each change to the listener once
  * and in order, and resumes from the index after the last change delivered, whatever ended the request. When the
  * server no longer holds the changes since that index, it reads the whole subtree and delivers it as one
  * {@code resync}. Failures are retried with jittered exponential backoff, reported once per outage.
+ *
+ * <p>The thread may be a pooled one that runs other tasks before and after: the loop renames it, and has the
+ * {@link RequestAborter} track it, only while its task runs; {@link #close()} aborts and interrupts it only while
+ * it still runs this watch's task (under {@link #lock}), and an interrupt of close()'s is cleared before the thread
+ * goes back.
  */
 public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private static final Logger logger = LoggerFactory.getLogger(WatchLoop.class);
 
-    /** How long {@link #close()} waits for the thread to end. */
+    /** How long {@link #close()} waits for the task to end. */
     private static final long CLOSE_WAIT_MILLIS = 1000;
 
     private final EtcdProtocol protocol;
@@ -44,9 +52,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private final Consumer<Throwable> errorHandler;
 
-    private final Duration initialBackoff;
-
-    private final Duration maxBackoff;
+    private final EtcdBackoff backoff;
 
     private final Duration pollTimeout;
 
@@ -54,7 +60,20 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private final RequestAborter aborter;
 
-    private final Thread thread;
+    /** Guards {@link #started}, {@link #runner} and {@link #interrupted} against {@link #close()}. */
+    private final Object lock = new Object();
+
+    /** Whether the task has begun (or was skipped, the watch being closed first). */
+    private boolean started;
+
+    /** The thread running this watch's task, while it runs it; else {@code null}. */
+    private Thread runner;
+
+    /** Whether close() interrupted the runner: the interrupt is cleared before the thread goes back. */
+    private boolean interrupted;
+
+    /** Opens when the task has ended, or will not run. */
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     private volatile boolean closed;
 
@@ -74,29 +93,27 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     private int failures;
 
     /**
-     * Creates and starts a watch.
+     * Creates a watch, reading where it starts unless the options say; {@link #start(Executor)} runs it.
      *
      * @param protocol the protocol to watch through
      * @param key the normalised key
      * @param options the options
      * @param listener receives the changes
-     * @param initialBackoff the first pause after a failure
-     * @param maxBackoff the longest pause
+     * @param backoff the pauses after failures, started afresh after each success
      * @param pollTimeout how long one poll or stream lasts before it is asked again
      * @param onClose told once when the watch is closed
      * @param aborter ends the watch thread's request when the watch closes
      * @param clientListener told of reconnects and resyncs
      */
     public WatchLoop(EtcdProtocol protocol, String key, WatchOptions options, Consumer<EtcdResponse> listener,
-            Duration initialBackoff, Duration maxBackoff, Duration pollTimeout, Consumer<EtcdWatch> onClose,
+            EtcdBackoff backoff, Duration pollTimeout, Consumer<EtcdWatch> onClose,
             RequestAborter aborter, EtcdClientListener clientListener) {
         this.protocol = protocol;
         this.key = key;
         this.recursive = options.isRecursive();
         this.listener = listener;
         this.errorHandler = options.getErrorHandler();
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = backoff;
         this.pollTimeout = pollTimeout;
         this.onClose = onClose;
         this.aborter = aborter;
@@ -113,19 +130,60 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
                 report(ex);
             }
         }
-        this.thread = new Thread(this, "etcd-watch " + key);
-        this.thread.setDaemon(true);
-        aborter.track(this.thread);
-        this.thread.start();
     }
 
+    /**
+     * Hands the watch's task to an executor; closes the watch when the executor refuses it.
+     *
+     * @param executor runs the task, for as long as the watch runs
+     * @throws RejectedExecutionException when the executor refuses the task
+     */
+    public void start(Executor executor) {
+        try {
+            executor.execute(this);
+        }
+        catch (RejectedExecutionException ex) {
+            close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The watch's task: runs the loop until the watch is closed. Only the first call runs it; none does after
+     * {@link #close()}.
+     */
     @Override
     public void run() {
+        Thread current = Thread.currentThread();
+        synchronized (this.lock) {
+            boolean skip = this.started || this.closed;
+            if (!this.started && this.closed) {
+                this.finished.countDown();
+            }
+            this.started = true;
+            if (skip) {
+                return;
+            }
+            this.runner = current;
+            this.aborter.track(current);
+        }
+        String name = current.getName();
+        current.setName("etcd-watch " + this.key);
         try {
             loop();
         }
         finally {
-            this.aborter.untrack(this.thread);
+            boolean clearInterrupt;
+            synchronized (this.lock) {
+                this.runner = null;
+                this.aborter.untrack(current);
+                clearInterrupt = this.interrupted;
+            }
+            if (clearInterrupt) {
+                Thread.interrupted();
+            }
+            current.setName(name);
+            this.finished.countDown();
         }
     }
 
@@ -293,20 +351,17 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     }
 
     private BackOffExecution backOff() {
-        ExponentialBackOff backOff = new ExponentialBackOff(this.initialBackoff.toMillis(), 2.0);
-        backOff.setMaxInterval(this.maxBackoff.toMillis());
-        return backOff.start();
+        return this.backoff.start();
     }
 
     /**
-     * Waits between half and all of the next exponential interval: the jitter spreads watches that failed together,
-     * and the lower half keeps the request rate against a dead server bounded (Spring's own jitter grows with the
-     * multiplier and would let pauses fall back to the initial interval).
+     * Waits the next pause of the backoff (between half and all of an exponential interval, as the template sets
+     * it: the jitter spreads watches that failed together, and the lower half keeps the request rate against a dead
+     * server bounded).
      */
     private void pause(BackOffExecution backOff) {
-        long interval = backOff.nextBackOff();
-        interval = (interval == BackOffExecution.STOP) ? this.maxBackoff.toMillis() : interval;
-        long millis = interval / 2 + ThreadLocalRandom.current().nextLong(interval / 2 + 1);
+        long millis = backOff.nextBackOff();
+        millis = (millis == BackOffExecution.STOP) ? this.backoff.getMax().toMillis() : millis;
         try {
             Thread.sleep(millis);
         }
@@ -315,21 +370,36 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
         }
     }
 
+    /**
+     * Stops the watch: aborts its request, interrupts its task (unless called from it, by the listener) and waits
+     * for the task to end; a watch whose task has not begun yet never runs it.
+     */
     @Override
     public void close() {
-        if (this.closed) {
-            return;
+        Thread running;
+        synchronized (this.lock) {
+            if (this.closed) {
+                return;
+            }
+            this.closed = true;
+            running = this.runner;
+            if (running != null) {
+                this.aborter.abort(running);
+            }
         }
-        this.closed = true;
-        this.aborter.abort(this.thread);
         Closeable current = this.body;
         if (current != null) {
             closeQuietly(current);
         }
-        if (Thread.currentThread() != this.thread) {
-            this.thread.interrupt();
+        if (running != null && running != Thread.currentThread()) {
+            synchronized (this.lock) {
+                if (this.runner == running) {
+                    running.interrupt();
+                    this.interrupted = true;
+                }
+            }
             try {
-                this.thread.join(CLOSE_WAIT_MILLIS);
+                this.finished.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();

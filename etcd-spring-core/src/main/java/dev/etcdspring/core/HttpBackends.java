@@ -1,0 +1,91 @@
+package dev.etcdspring.core;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import javax.net.ssl.SSLContext;
+
+import org.springframework.http.client.ClientHttpRequestFactory;
+
+/**
+ * Where a template connects and through what: checks the endpoints, chooses the default HTTP backend for them, and
+ * makes the request factories of the backend a template owns.
+ */
+final class HttpBackends {
+
+    private HttpBackends() {
+    }
+
+    /**
+     * Checks endpoints and puts them in the form the transport uses (stripped, without a trailing {@code /}).
+     *
+     * @throws IllegalArgumentException if there is none, or one is not an http or https URL without query or
+     *         fragment
+     */
+    static List<String> checkEndpoints(List<String> endpoints) {
+        OptionChecks.notNull(endpoints, "endpoints");
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("endpoints must name at least one etcd URL");
+        }
+        List<String> checked = new ArrayList<>();
+        for (String endpoint : endpoints) {
+            checked.add(checkEndpoint(endpoint));
+        }
+        return List.copyOf(checked);
+    }
+
+    private static String checkEndpoint(String endpoint) {
+        if (endpoint == null || endpoint.isBlank()) {
+            throw new IllegalArgumentException("endpoint must not be null or blank");
+        }
+        URI uri;
+        try {
+            uri = new URI(endpoint.strip());
+        }
+        catch (URISyntaxException ex) {
+            throw new IllegalArgumentException("endpoint '" + endpoint + "' is not a URL: " + ex.getMessage(), ex);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException(
+                    "endpoint '" + endpoint + "' must be an http or https URL, such as http://127.0.0.1:2379");
+        }
+        if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("endpoint '" + endpoint
+                    + "' must be a URL with a host and without query or fragment, such as http://127.0.0.1:2379");
+        }
+        String text = uri.toString();
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /**
+     * The backend chosen, or the default for the endpoints.
+     *
+     * @param chosen the backend chosen, or {@code null}
+     * @throws IllegalArgumentException when the socket backend was chosen for an https endpoint
+     */
+    static EtcdHttpBackend resolve(EtcdHttpBackend chosen, List<String> endpoints) {
+        EtcdHttpBackend backend = (chosen != null) ? chosen : EtcdHttpBackend.defaultFor(endpoints);
+        backend.checkEndpoints(endpoints);
+        return backend;
+    }
+
+    /**
+     * The request factories of a backend, for a template to own and close.
+     *
+     * @throws IllegalStateException when the backend's library is not on the class path
+     */
+    static Function<Duration, ClientHttpRequestFactory> factories(EtcdHttpBackend backend, Duration connectTimeout,
+            SSLContext sslContext) {
+        return switch (backend) {
+            case SOCKET -> EtcdRequestFactories.socket(connectTimeout);
+            case JETTY -> EtcdRequestFactories.jetty(connectTimeout, sslContext);
+            case HTTP_COMPONENTS -> EtcdRequestFactories.httpComponents(connectTimeout, sslContext);
+            case JDK -> EtcdRequestFactories.jdk(connectTimeout, sslContext);
+            case URL_CONNECTION -> EtcdRequestFactories.urlConnection(connectTimeout, sslContext);
+        };
+    }
+}

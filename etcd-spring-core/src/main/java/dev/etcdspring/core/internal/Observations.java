@@ -1,0 +1,86 @@
+package dev.etcdspring.core.internal;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdException;
+import dev.etcdspring.core.observation.DefaultEtcdObservationConvention;
+import dev.etcdspring.core.observation.EtcdObservationContext;
+import dev.etcdspring.core.observation.EtcdObservationConvention;
+import dev.etcdspring.core.observation.EtcdObservationDocumentation;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
+/**
+ * Runs each operation of a template as one {@code etcd.client.requests} observation, or alone when there is no
+ * registry to report to (then the operation gets no context, and costs nothing more).
+ */
+public final class Observations {
+
+    private final Supplier<ObservationRegistry> registry;
+
+    private final Supplier<EtcdObservationConvention> convention;
+
+    private final EtcdApi api;
+
+    /**
+     * Creates the wrapper.
+     *
+     * @param registry supplies the registry at each operation, or {@code null} while there is none
+     * @param convention supplies the convention at each operation, or {@code null} for the default
+     * @param api the API the template speaks
+     */
+    public Observations(Supplier<ObservationRegistry> registry, Supplier<EtcdObservationConvention> convention,
+            EtcdApi api) {
+        this.registry = registry;
+        this.convention = convention;
+        this.api = api;
+    }
+
+    /**
+     * Runs one operation as an observation. Without a registry (or with one that records nothing) it runs the
+     * operation alone, and passes it no context.
+     *
+     * @param operation the operation's name
+     * @param key the key as the caller gave it, or {@code null}
+     * @param action the operation, given the context or {@code null}
+     * @param <T> what the operation returns
+     * @return what the operation returned
+     */
+    public <T> T observe(String operation, String key, Function<EtcdObservationContext, T> action) {
+        ObservationRegistry registry = this.registry.get();
+        if (registry == null || registry.isNoop()) {
+            return action.apply(null);
+        }
+        EtcdObservationContext context = new EtcdObservationContext(operation, key, this.api);
+        Observation observation = EtcdObservationDocumentation.ETCD_CLIENT_REQUESTS.observation(
+                this.convention.get(), DefaultEtcdObservationConvention.INSTANCE, () -> context, registry);
+        observation.start();
+        try (Observation.Scope scope = observation.openScope()) {
+            return action.apply(context);
+        }
+        catch (RuntimeException | Error ex) {
+            if (ex instanceof EtcdException etcd) {
+                context.noteFailure(etcd);
+            }
+            observation.error(ex);
+            throw ex;
+        }
+        finally {
+            observation.stop();
+        }
+    }
+
+    /**
+     * Notes on the observation a failure the operation turned into an answer ({@code null}, {@code false}).
+     *
+     * @param context the context, or {@code null} when not observed
+     * @param failure the failure
+     */
+    public static void noteFailure(EtcdObservationContext context, EtcdException failure) {
+        if (context != null) {
+            context.noteFailure(failure);
+        }
+    }
+}
