@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -52,9 +53,10 @@ public final class EtcdAutoConfiguration {
     EtcdTemplate etcdTemplate(EtcdProperties properties, EtcdConnectionDetails connectionDetails,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<EtcdObservationConvention> observationConvention,
-            ObjectProvider<EtcdTemplateBuilderCustomizer> customizers) {
+            ObjectProvider<EtcdTemplateBuilderCustomizer> customizers, Environment environment) {
         EtcdTemplate.Builder builder = new EtcdTemplateConfigurer(properties, connectionDetails)
             .configure(EtcdTemplate.builder());
+        EtcdThreads.apply(builder, environment);
         observationRegistry.ifAvailable(builder::observationRegistry);
         observationConvention.ifAvailable(builder::observationConvention);
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import dev.etcdspring.autoconfigure.EtcdProperties;
 import dev.etcdspring.autoconfigure.EtcdTemplateConfigurer;
+import dev.etcdspring.autoconfigure.EtcdThreads;
 import dev.etcdspring.core.EtcdClientListener;
 import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.core.Listeners;
@@ -62,8 +63,9 @@ public final class EtcdConfigClient {
         EtcdProperties properties = binder.bind("etcd", Bindable.of(EtcdProperties.class))
             .orElseGet(EtcdProperties::new);
         SslBundles sslBundles = (properties.getSsl().getBundle() != null) ? sslBundles(binder) : null;
-        return new EtcdConfigClient(
-                new EtcdTemplateConfigurer(properties, null, sslBundles).configure(EtcdTemplate.builder()));
+        EtcdTemplate.Builder builder = new EtcdTemplateConfigurer(properties, null, sslBundles)
+            .configure(EtcdTemplate.builder());
+        return new EtcdConfigClient(EtcdThreads.apply(builder, binder));
     }
 
     /** The SSL bundles of {@code spring.ssl.bundle.*}, made as Spring Boot makes them, before its beans exist. */
