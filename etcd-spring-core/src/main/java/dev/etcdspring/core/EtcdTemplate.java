@@ -1,19 +1,17 @@
+// One job: the etcd client's facade: every EtcdOperations checked and observed, the simplified views (values,
+// maps, booleans), and the wiring of the parts behind it. What it owns and closes is TemplateResources'.
 package dev.etcdspring.core;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
-import dev.etcdspring.core.internal.BackgroundWork;
 import dev.etcdspring.core.internal.EtcdErrors;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
@@ -22,14 +20,12 @@ import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Observations;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.SwapEngine;
-import dev.etcdspring.core.internal.WatchLoop;
 import dev.etcdspring.core.observation.EtcdObservationContext;
 import dev.etcdspring.core.observation.EtcdObservationDocumentation;
 import io.micrometer.observation.ObservationRegistry;
 import dev.etcdspring.core.v2.V2Protocol;
 import dev.etcdspring.core.v3.V3Protocol;
 
-import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -67,44 +63,21 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     private final Observations observations;
 
-    private final Function<Duration, ClientHttpRequestFactory> ownedFactories;
-
-    /** The executor the template made for itself, shut down with it; {@code null} for the application's. */
-    private final ExecutorService ownedExecutor;
-
-    private final Executor executor;
-
-    private final EtcdBackoff watchBackoff;
-
-    private final Duration watchPollTimeout;
-
-    private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    private final TemplateResources resources;
 
     private final boolean serializableReads;
 
     private final EtcdClientListener listener;
 
     private EtcdTemplate(Builder builder) {
-        // Only factories the template made itself are closed with it; a caller's own stay the caller's.
-        this.ownedFactories = (builder.requestFactories != null) ? null
-                : HttpBackends.factories(HttpBackends.resolve(builder.httpBackend, builder.endpoints),
-                        builder.connectTimeout, builder.sslContext);
-        Function<Duration, ClientHttpRequestFactory> factories = (this.ownedFactories != null) ? this.ownedFactories
-                : builder.requestFactories;
-        RestClient.Builder restClient = (builder.restClientBuilder != null) ? builder.restClientBuilder
-                : RestClient.builder();
-        this.transport = new HttpTransport(builder.endpoints, restClient, factories, builder.timeout);
+        this.resources = new TemplateResources(builder);
+        this.transport = this.resources.transport();
         this.protocol = (builder.api == EtcdApi.V2) ? new V2Protocol(this.transport, builder.credentials)
                 : new V3Protocol(this.transport, builder.credentials);
         this.listener = Listeners.fixed(builder.listeners);
         this.swaps = new SwapEngine(this.protocol, this.listener, builder.swapMaxAttempts, builder.swapTimeout,
                 builder.swapInitialBackoff, builder.swapMaxBackoff);
-        this.watchBackoff = EtcdBackoff.exponential(builder.watchInitialBackoff, builder.watchMaxBackoff).jitter(0.5);
-        this.watchPollTimeout = builder.watchPollTimeout;
-        this.ownedExecutor = (builder.executor != null) ? null
-                : BackgroundWork.newDefaultExecutor(builder.threadFactory);
-        this.executor = (builder.executor != null) ? builder.executor : this.ownedExecutor;
-        this.health = new HealthProbe(this.transport, this.protocol, this.executor);
+        this.health = new HealthProbe(this.transport, this.protocol, this.resources.executor());
         this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
         this.observations = new Observations(builder.observationRegistry, builder.observationConvention,
                 this.protocol.api());
@@ -326,16 +299,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         String k = EtcdKeys.normalize(key, "key");
         OptionChecks.notNull(options, "options");
         OptionChecks.notNull(listener, "listener");
-        WatchLoop watch = new WatchLoop(this.protocol, k, options, listener, this.watchBackoff,
-                this.watchPollTimeout, this.watches::remove, this.transport, this.listener);
-        this.watches.add(watch);
-        try {
-            watch.start(this.executor);
-        }
-        catch (RejectedExecutionException ex) {
-            throw closedOr(ex);
-        }
-        return watch;
+        return this.resources.watch(this.protocol, k, options, listener, this.listener);
     }
 
     /**
@@ -353,14 +317,9 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 return this.health.check(timeout);
             }
             catch (RejectedExecutionException ex) {
-                throw closedOr(ex);
+                throw this.resources.closedOr(ex);
             }
         });
-    }
-
-    /** The failure for an executor that refused a task: that the template is closed, when it is. */
-    private RuntimeException closedOr(RejectedExecutionException refused) {
-        return this.transport.isClosed() ? new IllegalStateException("this etcd client is closed", refused) : refused;
     }
 
     @Override
@@ -381,19 +340,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public void close() {
-        List.copyOf(this.watches).forEach(EtcdWatch::close);
-        this.transport.close();
-        if (this.ownedExecutor != null) {
-            this.ownedExecutor.shutdown();
-        }
-        if (this.ownedFactories instanceof AutoCloseable pool) {
-            try {
-                pool.close();
-            }
-            catch (Exception ex) {
-                throw new IllegalStateException("Closing the etcd HTTP connection pool failed", ex);
-            }
-        }
+        this.resources.close();
     }
 
     @Override

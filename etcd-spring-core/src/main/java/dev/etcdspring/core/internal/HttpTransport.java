@@ -1,16 +1,11 @@
+// One job: sending HttpCalls to etcd's endpoints with failover: which endpoint next, whether a call may be sent
+// again, and one RestClient per timeout. What a failure means and says is TransportFailures'.
 package dev.etcdspring.core.internal;
 
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +34,8 @@ import org.springframework.web.client.RestClient;
  * the next call to the next endpoint, and sends a read there at once.
  *
  * <p>A timeout is a property of the HTTP client, so there is one {@link RestClient} per distinct timeout,
- * built from the caller's builder and a request factory made for that timeout.
+ * built from the caller's builder and a request factory made for that timeout. {@link TransportFailures} tells
+ * which failures left a request unsent, and words the exceptions.
  */
 public final class HttpTransport implements RequestAborter {
 
@@ -141,14 +137,13 @@ public final class HttpTransport implements RequestAborter {
                     });
                 }
                 catch (ResourceAccessException ex) {
-                    if (timedOut(ex)) {
+                    if (TransportFailures.timedOut(ex)) {
                         throw new PollTimeout(ex);
                     }
                     if (answered[0]) {
                         // The next attempt starts at the next endpoint: this one may be the trouble.
                         HttpTransport.this.preferred.compareAndSet(index, next(index));
-                        throw new EtcdTransportException(capitalize(streamed.describe()) + " broke at " + endpoint
-                                + " (" + describe(ex) + ")", details(streamed, false), ex);
+                        throw TransportFailures.broke(streamed, endpoint, ex);
                     }
                     throw ex;
                 }
@@ -244,24 +239,18 @@ public final class HttpTransport implements RequestAborter {
             }
             catch (ResourceAccessException ex) {
                 last = ex;
-                failures.add(endpoint + " (" + describe(ex) + ")");
-                if (!exchange.stream && !call.idempotent() && !neverSent(ex)) {
-                    throw new EtcdTransportException(capitalize(call.describe()) + " may or may not have been applied: "
-                            + endpoint + " failed after the request was sent (" + describe(ex)
-                            + "). It was not retried; read the key to learn the outcome", details(call, true), ex);
+                failures.add(endpoint + " (" + TransportFailures.describe(ex) + ")");
+                if (!exchange.stream && !call.idempotent() && !TransportFailures.neverSent(ex)) {
+                    throw TransportFailures.outcomeUnknown(call, endpoint, ex);
                 }
-                if (this.endpoints.size() == 1 && timedOut(ex)) {
+                if (this.endpoints.size() == 1 && TransportFailures.timedOut(ex)) {
                     break;
                 }
                 logger.debug("etcd endpoint {} failed {}; trying {}", endpoint, call.describe(),
                         (this.endpoints.size() > 1) ? "the next" : "again", ex);
             }
         }
-        throw new EtcdTransportException("No etcd endpoint answered " + call.describe() + ": "
-                + String.join(", ", failures)
-                + ((call.idempotent() || exchange.stream) ? ""
-                        : ". The write was not applied: no endpoint could be connected to"),
-                details(call, false), last);
+        throw TransportFailures.noneAnswered(call, failures, call.idempotent() || exchange.stream, last);
     }
 
     private int next(int index) {
@@ -376,53 +365,5 @@ public final class HttpTransport implements RequestAborter {
             .requestFactory(this.requestFactories.apply(timeout))
             .observationRegistry(ObservationRegistry.NOOP)
             .build();
-    }
-
-    private static EtcdException.Details details(HttpCall call, boolean outcomeUnknown) {
-        return EtcdException.Details.forKey(call.key()).outcomeUnknown(outcomeUnknown).build();
-    }
-
-    /**
-     * Whether a failure certainly happened before the request reached a server: the connection could not be
-     * made. Every HTTP backend reports that with a {@link ConnectException} or a connect timeout. A failed TLS
-     * handshake counts too: a server processes no request before its handshake completes.
-     */
-    static boolean neverSent(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof HttpConnectTimeoutException
-                    || t instanceof javax.net.ssl.SSLHandshakeException) {
-                return true;
-            }
-            if ((t instanceof SocketTimeoutException || t instanceof InterruptedIOException) && t.getMessage() != null
-                    && t.getMessage().toLowerCase(Locale.ROOT).contains("connect")) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    private static boolean timedOut(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException
-                    || t instanceof java.util.concurrent.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The I/O failure under Spring's wrapper, as "ConnectException: Connection refused". */
-    private static String describe(ResourceAccessException failure) {
-        Throwable io = (failure.getCause() != null) ? failure.getCause() : failure;
-        String message = io.getMessage();
-        return io.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
-    }
-
-    private static String capitalize(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

@@ -1,12 +1,12 @@
+// One job: a watch's loop: what to ask etcd next, delivering each change once and in order, resyncing when
+// etcd's history is gone, and backing off after failures. Running it on a pooled thread is BackgroundTask's.
 package dev.etcdspring.core.internal;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.etcdspring.core.EtcdBackoff;
@@ -30,17 +30,13 @@ import org.springframework.util.backoff.BackOffExecution;
  * server no longer holds the changes since that index, it reads the whole subtree and delivers it as one
  * {@code resync}. Failures are retried with jittered exponential backoff, reported once per outage.
  *
- * <p>The thread may be a pooled one that runs other tasks before and after: the loop renames it, and has the
- * {@link RequestAborter} track it, only while its task runs; {@link #close()} aborts and interrupts it only while
- * it still runs this watch's task (under {@link #lock}), and an interrupt of close()'s is cleared before the thread
- * goes back.
+ * <p>The thread may be a pooled one that runs other tasks before and after: a {@link BackgroundTask} renames it,
+ * and has the {@link RequestAborter} track it, only while the loop runs; {@link #close()} aborts and interrupts it
+ * only while it still runs this watch's loop, and an interrupt of close()'s is cleared before the thread goes back.
  */
 public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private static final Logger logger = LoggerFactory.getLogger(WatchLoop.class);
-
-    /** How long {@link #close()} waits for the task to end. */
-    private static final long CLOSE_WAIT_MILLIS = 1000;
 
     private final EtcdProtocol protocol;
 
@@ -58,24 +54,8 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     private final Consumer<EtcdWatch> onClose;
 
-    private final RequestAborter aborter;
-
-    /** Guards {@link #started}, {@link #runner} and {@link #interrupted} against {@link #close()}. */
-    private final Object lock = new Object();
-
-    /** Whether the task has begun (or was skipped, the watch being closed first). */
-    private boolean started;
-
-    /** The thread running this watch's task, while it runs it; else {@code null}. */
-    private Thread runner;
-
-    /** Whether close() interrupted the runner: the interrupt is cleared before the thread goes back. */
-    private boolean interrupted;
-
-    /** Opens when the task has ended, or will not run. */
-    private final CountDownLatch finished = new CountDownLatch(1);
-
-    private volatile boolean closed;
+    /** Runs the loop on the executor's thread, and stops it when the watch closes. */
+    private final BackgroundTask task;
 
     private final EtcdClientListener clientListener;
 
@@ -116,7 +96,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
         this.backoff = backoff;
         this.pollTimeout = pollTimeout;
         this.onClose = onClose;
-        this.aborter = aborter;
+        this.task = new BackgroundTask("etcd-watch " + key, aborter);
         this.clientListener = clientListener;
         this.nextIndex = options.getFromIndex();
         if (this.nextIndex == 0) {
@@ -154,42 +134,17 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
      */
     @Override
     public void run() {
-        Thread current = Thread.currentThread();
-        synchronized (this.lock) {
-            boolean skip = this.started || this.closed;
-            if (!this.started && this.closed) {
-                this.finished.countDown();
-            }
-            this.started = true;
-            if (skip) {
-                return;
-            }
-            this.runner = current;
-            this.aborter.track(current);
-        }
-        String name = current.getName();
-        current.setName("etcd-watch " + this.key);
-        try {
-            loop();
-        }
-        finally {
-            boolean clearInterrupt;
-            synchronized (this.lock) {
-                this.runner = null;
-                this.aborter.untrack(current);
-                clearInterrupt = this.interrupted;
-            }
-            if (clearInterrupt) {
-                Thread.interrupted();
-            }
-            current.setName(name);
-            this.finished.countDown();
-        }
+        this.task.run(this::loop);
+    }
+
+    /** Whether the watch is closed: its loop ends, and delivers nothing more. */
+    private boolean closed() {
+        return this.task.isStopped();
     }
 
     private void loop() {
         BackOffExecution backOff = backOff();
-        while (!this.closed) {
+        while (!closed()) {
             this.delivered = false;
             try {
                 if (this.nextIndex == 0) {
@@ -214,7 +169,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
                 recovered();
             }
             catch (RuntimeException ex) {
-                if (this.closed) {
+                if (closed()) {
                     break;
                 }
                 if (ex instanceof EtcdException etcd && etcd.getErrorCode() == EtcdException.EVENT_INDEX_CLEARED) {
@@ -265,7 +220,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     @Override
     public void opened(Closeable body) {
         this.body = body;
-        if (this.closed) {
+        if (closed()) {
             closeQuietly(body);
         }
     }
@@ -274,7 +229,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     public void event(EtcdResponse event) {
         long index = event.node().modifiedIndex();
         this.delivered = true;
-        if (this.closed || index < this.pollStart) {
+        if (closed() || index < this.pollStart) {
             return;
         }
         this.nextIndex = Math.max(this.nextIndex, index + 1);
@@ -305,7 +260,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     }
 
     private void deliver(EtcdResponse event) {
-        if (this.closed) {
+        if (closed()) {
             return;
         }
         try {
@@ -376,36 +331,17 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
      */
     @Override
     public void close() {
-        Thread running;
-        synchronized (this.lock) {
-            if (this.closed) {
-                return;
-            }
-            this.closed = true;
-            running = this.runner;
-            if (running != null) {
-                this.aborter.abort(running);
-            }
+        if (this.task.stop(this::closeBody)) {
+            this.onClose.accept(this);
         }
+    }
+
+    /** Closes the answer the loop is reading, if any, so that a blocked read ends. */
+    private void closeBody() {
         Closeable current = this.body;
         if (current != null) {
             closeQuietly(current);
         }
-        if (running != null && running != Thread.currentThread()) {
-            synchronized (this.lock) {
-                if (this.runner == running) {
-                    running.interrupt();
-                    this.interrupted = true;
-                }
-            }
-            try {
-                this.finished.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        this.onClose.accept(this);
     }
 
     private static void closeQuietly(Closeable closeable) {
@@ -419,7 +355,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     @Override
     public boolean isOpen() {
-        return !this.closed;
+        return !closed();
     }
 
     @Override
@@ -430,6 +366,6 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     @Override
     public String toString() {
         return "EtcdWatch[" + this.key + (this.recursive ? "/**" : "") + ", next index " + this.nextIndex
-                + (this.closed ? ", closed" : "") + "]";
+                + (closed() ? ", closed" : "") + "]";
     }
 }
