@@ -45,12 +45,6 @@ public interface EtcdErrorTranslator {
      */
     default EtcdException local(int errorCode, String etcdMessage, String etcdCause, String key, long index,
             int httpStatus) {
-        return EtcdErrors.forCode(EtcdException.Details.forKey(key)
-            .errorCode(errorCode)
-            .httpStatus(httpStatus)
-            .index(index)
-            .etcdMessage(etcdMessage)
-            .etcdCause(etcdCause)
-            .build(), null);
+        return EtcdErrors.local(errorCode, etcdMessage, etcdCause, key, index, httpStatus);
     }
 }

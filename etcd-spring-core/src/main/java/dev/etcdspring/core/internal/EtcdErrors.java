@@ -50,12 +50,29 @@ public final class EtcdErrors {
      * @return the exception
      */
     public static EtcdException local(int errorCode, String etcdMessage, String key, long index, int httpStatus) {
+        return local(errorCode, etcdMessage, key, key, index, httpStatus);
+    }
+
+    /**
+     * Creates the exception for an error found locally, with the cause etcd would give: how every local condition
+     * becomes an exception, the protocols' ({@link EtcdErrorTranslator#local}) and the template's alike.
+     *
+     * @param errorCode the etcd error code
+     * @param etcdMessage etcd's message for that code
+     * @param etcdCause etcd's cause: the key, or what differed
+     * @param key the key of the operation
+     * @param index the index or revision the condition was seen at
+     * @param httpStatus the status of the answer the condition was seen in
+     * @return the exception, of the subclass that matches the code
+     */
+    public static EtcdException local(int errorCode, String etcdMessage, String etcdCause, String key, long index,
+            int httpStatus) {
         return forCode(EtcdException.Details.forKey(key)
             .errorCode(errorCode)
             .httpStatus(httpStatus)
             .index(index)
             .etcdMessage(etcdMessage)
-            .etcdCause(key)
+            .etcdCause(etcdCause)
             .build(), null);
     }
 

@@ -49,14 +49,14 @@ final class V3Errors implements EtcdErrorTranslator {
 
     @Override
     public EtcdException translate(HttpCall call, HttpAnswer answer) {
-        JsonNode body;
+        // body() returns only for a JSON object with a success status: anything else, it throws as what it means.
         try {
-            body = EtcdJson.MAPPER.readTree(answer.body());
+            body(call, answer);
         }
-        catch (JacksonException ex) {
-            return notAnEtcdAnswer(call, answer, ex);
+        catch (EtcdException ex) {
+            return ex;
         }
-        return translate(call, answer, body);
+        return notAnEtcdAnswer(call, answer, null);
     }
 
     private EtcdException translate(HttpCall call, HttpAnswer answer, JsonNode body) {
@@ -68,17 +68,13 @@ final class V3Errors implements EtcdErrorTranslator {
 
     /** A watch stream answered with anything but 200: its error, or, for a JSON success, no v3 watch here. */
     EtcdException watchRefused(HttpCall call, HttpAnswer answer) {
-        JsonNode body;
         try {
-            body = EtcdJson.MAPPER.readTree(answer.body());
+            body(call, answer);
         }
-        catch (JacksonException ex) {
-            return notAnEtcdAnswer(call, answer, ex);
+        catch (EtcdException ex) {
+            return ex;
         }
-        if (answer.isSuccess() && body.isObject()) {
-            return EtcdErrors.notAnEtcdAnswer(call, answer, "does not serve the v3 watch at /v3/watch", null);
-        }
-        return translate(call, answer, body);
+        return EtcdErrors.notAnEtcdAnswer(call, answer, "does not serve the v3 watch at /v3/watch", null);
     }
 
     /** A gRPC error from the gateway, in v2 codes where one means the same. */
