@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
+import dev.etcdspring.core.kv.EtcdKeyValueOperations;
+import dev.etcdspring.core.lease.EtcdLeaseOperations;
+
 /**
  * The operations of an etcd client, implemented by {@link EtcdTemplate}.
  *
@@ -262,4 +265,22 @@ public interface EtcdOperations {
      * @return the members
      */
     List<EtcdMember> members();
+
+    /**
+     * The v3-native key-value operations: keys and values as bytes, exactly as other v3 clients (etcdctl, Go
+     * services, jetcd) write them, with revisions, ranges, transactions and watches of key ranges. Use it to share
+     * a keyspace with other v3 clients; the directory API above is for v2 data and for code moving from v2 to v3.
+     *
+     * @return the operations; the same object on every call
+     * @throws UnsupportedOperationException when this client speaks the v2 API, which has no such keyspace
+     */
+    EtcdKeyValueOperations opsForKeyValue();
+
+    /**
+     * The v3 lease operations: grant, keep alive (with loss detection), revoke, time to live, list.
+     *
+     * @return the operations; the same object on every call
+     * @throws UnsupportedOperationException when this client speaks the v2 API, which has no leases
+     */
+    EtcdLeaseOperations opsForLeases();
 }

@@ -20,6 +20,8 @@ import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Observations;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.SwapEngine;
+import dev.etcdspring.core.kv.EtcdKeyValueOperations;
+import dev.etcdspring.core.lease.EtcdLeaseOperations;
 import dev.etcdspring.core.observation.EtcdObservationContext;
 import dev.etcdspring.core.observation.EtcdObservationDocumentation;
 import io.micrometer.observation.ObservationRegistry;
@@ -69,18 +71,32 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     private final EtcdClientListener listener;
 
+    /** The v3-native operations; {@code null} on v2. */
+    private final EtcdKeyValueOperations keyValue;
+
+    /** The lease operations; {@code null} on v2. */
+    private final EtcdLeaseOperations leases;
+
     private EtcdTemplate(Builder builder) {
-        this.resources = new TemplateResources(builder);
+        this.listener = Listeners.fixed(builder.listeners);
+        this.resources = new TemplateResources(builder, this.listener);
         this.transport = this.resources.transport();
         this.protocol = (builder.api == EtcdApi.V2) ? new V2Protocol(this.transport, builder.credentials)
                 : new V3Protocol(this.transport, builder.credentials);
-        this.listener = Listeners.fixed(builder.listeners);
         this.swaps = new SwapEngine(this.protocol, this.listener, builder.swapMaxAttempts, builder.swapTimeout,
                 builder.swapInitialBackoff, builder.swapMaxBackoff);
         this.health = new HealthProbe(this.transport, this.protocol, this.resources.executor());
         this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
         this.observations = new Observations(builder.observationRegistry, builder.observationConvention,
                 this.protocol.api());
+        if (this.protocol instanceof V3Protocol v3) {
+            this.keyValue = v3.keyValueOperations(this.observations, this.serializableReads, this.resources);
+            this.leases = v3.leaseOperations(this.observations, this.resources);
+        }
+        else {
+            this.keyValue = null;
+            this.leases = null;
+        }
     }
 
     /**
@@ -299,7 +315,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         String k = EtcdKeys.normalize(key, "key");
         OptionChecks.notNull(options, "options");
         OptionChecks.notNull(listener, "listener");
-        return this.resources.watch(this.protocol, k, options, listener, this.listener);
+        return this.resources.watch(this.protocol, k, options, listener);
     }
 
     /**
@@ -320,6 +336,40 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 throw this.resources.closedOr(ex);
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Its watches run on the template's {@link Builder#executor(Executor) executor}, with the template's watch
+     * backoff, and close with the template.
+     */
+    @Override
+    public EtcdKeyValueOperations opsForKeyValue() {
+        if (this.keyValue == null) {
+            throw v3Only("opsForKeyValue()", "keys as bytes, revisions and transactions");
+        }
+        return this.keyValue;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Its keep-alives run on the template's {@link Builder#executor(Executor) executor}; the template's
+     * {@link #close()} closes them, revoking their leases.
+     */
+    @Override
+    public EtcdLeaseOperations opsForLeases() {
+        if (this.leases == null) {
+            throw v3Only("opsForLeases()", "leases");
+        }
+        return this.leases;
+    }
+
+    private UnsupportedOperationException v3Only(String method, String what) {
+        return new UnsupportedOperationException(method + " needs etcd's v3 API (" + what + " exist only there), but "
+                + "this template speaks the " + api().name().toLowerCase(java.util.Locale.ROOT) + " API (EtcdApi." + api().name() + "); build one with "
+                + "api(EtcdApi.V3) for it, beside this one if the v2 data must stay reachable");
     }
 
     @Override

@@ -13,9 +13,14 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.etcdspring.core.internal.BackgroundWork;
+import dev.etcdspring.core.internal.DirectoryWatchSource;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.KeepAliveLoop;
+import dev.etcdspring.core.internal.RequestAborter;
+import dev.etcdspring.core.internal.TemplateScope;
 import dev.etcdspring.core.internal.WatchLoop;
+import dev.etcdspring.core.internal.WatchSource;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
@@ -26,7 +31,7 @@ import org.springframework.web.client.RestClient;
  * the watches on that executor and keeps them while they are open, and on {@link #close()} closes the watches and
  * the transport and releases only what it made.
  */
-final class TemplateResources {
+final class TemplateResources implements TemplateScope {
 
     private final Function<Duration, ClientHttpRequestFactory> ownedFactories;
 
@@ -43,7 +48,12 @@ final class TemplateResources {
 
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
 
-    TemplateResources(TemplateSettings settings) {
+    private final Set<KeepAliveLoop> leases = ConcurrentHashMap.newKeySet();
+
+    private final EtcdClientListener clientListener;
+
+    TemplateResources(TemplateSettings settings, EtcdClientListener clientListener) {
+        this.clientListener = clientListener;
         // Only factories the template made itself are closed with it; a caller's own stay the caller's.
         this.ownedFactories = (settings.requestFactories != null) ? null
                 : HttpBackends.factories(HttpBackends.resolve(settings.httpBackend, settings.endpoints),
@@ -78,15 +88,25 @@ final class TemplateResources {
      * @param key the normalised key
      * @param options the options
      * @param listener receives the changes
-     * @param clientListener told of reconnects and resyncs
      * @return the watch
      * @throws IllegalStateException when the executor refused the task because the template is closed
      * @throws RejectedExecutionException when the executor refused the task otherwise
      */
-    EtcdWatch watch(EtcdProtocol protocol, String key, WatchOptions options, Consumer<EtcdResponse> listener,
-            EtcdClientListener clientListener) {
-        WatchLoop watch = new WatchLoop(protocol, key, options, listener, this.watchBackoff, this.watchPollTimeout,
-                this.watches::remove, this.transport, clientListener);
+    EtcdWatch watch(EtcdProtocol protocol, String key, WatchOptions options, Consumer<EtcdResponse> listener) {
+        return watch(new DirectoryWatchSource(protocol, key, options.isRecursive()), options.getFromIndex(),
+                options.getErrorHandler(), listener);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when the executor refused the task because the template is closed
+     */
+    @Override
+    public <E> EtcdWatch watch(WatchSource<E> source, long fromIndex, Consumer<Throwable> errorHandler,
+            Consumer<E> listener) {
+        WatchLoop<E> watch = new WatchLoop<>(source, fromIndex, errorHandler, listener, this.watchBackoff,
+                this.watchPollTimeout, this.watches::remove, this.transport, this.clientListener);
         this.watches.add(watch);
         try {
             watch.start(this.executor);
@@ -97,16 +117,45 @@ final class TemplateResources {
         return watch;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when the executor refused the task because the template is closed
+     */
+    @Override
+    public KeepAliveLoop keepAlive(KeepAliveLoop lease) {
+        this.leases.add(lease);
+        try {
+            lease.start(this.executor);
+        }
+        catch (RejectedExecutionException ex) {
+            throw closedOr(ex);
+        }
+        return lease;
+    }
+
+    @Override
+    public void ended(KeepAliveLoop lease) {
+        this.leases.remove(lease);
+    }
+
+    @Override
+    public RequestAborter aborter() {
+        return this.transport;
+    }
+
     /** The failure for an executor that refused a task: that the template is closed, when it is. */
     RuntimeException closedOr(RejectedExecutionException refused) {
         return this.transport.isClosed() ? new IllegalStateException("this etcd client is closed", refused) : refused;
     }
 
     /**
-     * Closes the watches and the transport, shuts down the executor the template made for itself and releases
+     * Closes the kept-alive leases (revoking them), the watches and the transport, shuts down the executor the template made for itself and releases
      * the connections of the request factories it made itself.
      */
     void close() {
+        // Leases first: revoking them needs the transport, and releases what they hold at once.
+        List.copyOf(this.leases).forEach(KeepAliveLoop::close);
         List.copyOf(this.watches).forEach(EtcdWatch::close);
         this.transport.close();
         if (this.ownedExecutor != null) {

@@ -94,7 +94,7 @@ public interface EtcdProtocol {
      *         when the server no longer holds the changes from {@code fromIndex}, or for any other failure
      * @throws PollTimeout when the poll or stream outlived {@code timeout}
      */
-    void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout);
+    void watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout);
 
     /**
      * Reads, linearizably, where the cluster is: the store index or revision, whether the key exists or not, and

@@ -12,39 +12,33 @@ import java.util.function.Consumer;
 import dev.etcdspring.core.EtcdBackoff;
 import dev.etcdspring.core.EtcdClientListener;
 import dev.etcdspring.core.EtcdException;
-import dev.etcdspring.core.EtcdKeyNotFoundException;
-import dev.etcdspring.core.EtcdNode;
-import dev.etcdspring.core.EtcdNotDirectoryException;
-import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.EtcdWatch;
-import dev.etcdspring.core.ReadOptions;
-import dev.etcdspring.core.WatchOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * A watch's loop, one long task on the template's executor for as long as the watch runs: polls (v2) or streams (v3) from the next index, delivers each change to the listener once
- * and in order, and resumes from the index after the last change delivered, whatever ended the request. When the
- * server no longer holds the changes since that index, it reads the whole subtree and delivers it as one
- * {@code resync}. Failures are retried with jittered exponential backoff, reported once per outage.
+ * A watch's loop, one long task on the template's executor for as long as the watch runs: polls (v2) or streams
+ * (v3) from the next index, delivers each change to the listener once and in order, and resumes from the index
+ * after the last change delivered, whatever ended the request. When the server no longer holds the changes since
+ * that index, it delivers the {@link WatchSource#resync() current state} as one change. Failures are retried with
+ * jittered exponential backoff, reported once per outage. What is watched, and how, is the {@link WatchSource}'s.
  *
  * <p>The thread may be a pooled one that runs other tasks before and after: a {@link BackgroundTask} renames it,
  * and has the {@link RequestAborter} track it, only while the loop runs; {@link #close()} aborts and interrupts it
  * only while it still runs this watch's loop, and an interrupt of close()'s is cleared before the thread goes back.
  */
-public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
+public final class WatchLoop<E> implements EtcdWatch, WatchSink<E>, Runnable {
 
     private static final Logger logger = LoggerFactory.getLogger(WatchLoop.class);
 
-    private final EtcdProtocol protocol;
+    private final WatchSource<E> source;
 
+    /** What is watched, for names and messages. */
     private final String key;
 
-    private final boolean recursive;
-
-    private final Consumer<EtcdResponse> listener;
+    private final Consumer<E> listener;
 
     private final Consumer<Throwable> errorHandler;
 
@@ -73,11 +67,11 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     private int failures;
 
     /**
-     * Creates a watch, reading where it starts unless the options say; {@link #start(Executor)} runs it.
+     * Creates a watch, reading where it starts unless told; {@link #start(Executor)} runs it.
      *
-     * @param protocol the protocol to watch through
-     * @param key the normalised key
-     * @param options the options
+     * @param source what is watched
+     * @param fromIndex the first index to deliver; 0 to read where the watch starts now
+     * @param errorHandler receives the failures; {@code null} for none
      * @param listener receives the changes
      * @param backoff the pauses after failures, started afresh after each success
      * @param pollTimeout how long one poll or stream lasts before it is asked again
@@ -85,24 +79,23 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
      * @param aborter ends the watch thread's request when the watch closes
      * @param clientListener told of reconnects and resyncs
      */
-    public WatchLoop(EtcdProtocol protocol, String key, WatchOptions options, Consumer<EtcdResponse> listener,
-            EtcdBackoff backoff, Duration pollTimeout, Consumer<EtcdWatch> onClose,
-            RequestAborter aborter, EtcdClientListener clientListener) {
-        this.protocol = protocol;
-        this.key = key;
-        this.recursive = options.isRecursive();
+    public WatchLoop(WatchSource<E> source, long fromIndex, Consumer<Throwable> errorHandler, Consumer<E> listener,
+            EtcdBackoff backoff, Duration pollTimeout, Consumer<EtcdWatch> onClose, RequestAborter aborter,
+            EtcdClientListener clientListener) {
+        this.source = source;
+        this.key = source.name();
         this.listener = listener;
-        this.errorHandler = options.getErrorHandler();
+        this.errorHandler = errorHandler;
         this.backoff = backoff;
         this.pollTimeout = pollTimeout;
         this.onClose = onClose;
-        this.task = new BackgroundTask("etcd-watch " + key, aborter);
+        this.task = new BackgroundTask("etcd-watch " + this.key, aborter);
         this.clientListener = clientListener;
-        this.nextIndex = options.getFromIndex();
+        this.nextIndex = fromIndex;
         if (this.nextIndex == 0) {
             try {
                 // Read now, so that every change after watch() returns is delivered.
-                this.nextIndex = protocol.position(key, null).nextIndex();
+                this.nextIndex = source.position();
             }
             catch (EtcdException ex) {
                 logger.warn("Watch of {} could not read where to start ({}); it starts from the state it finds "
@@ -148,12 +141,12 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
             this.delivered = false;
             try {
                 if (this.nextIndex == 0) {
-                    this.nextIndex = this.protocol.position(this.key, null).nextIndex();
+                    this.nextIndex = this.source.position();
                     this.delivered = true;
                 }
                 else {
                     this.pollStart = this.nextIndex;
-                    this.protocol.watch(this.key, this.recursive, this.nextIndex, this, this.pollTimeout);
+                    this.source.watch(this.nextIndex, this, this.pollTimeout);
                 }
                 if (this.delivered) {
                     recovered();
@@ -191,28 +184,22 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     /**
      * The changes since {@link #nextIndex} are gone from the server's history: deliver the current state as one
-     * {@code resync} and continue after it.
+     * change and continue after it.
      */
     private boolean resync() {
-        ReadOptions read = ReadOptions.defaults().recursive(this.recursive).sorted(true);
-        EtcdResponse current;
+        WatchSource.Resync<E> current;
         try {
-            current = this.protocol.get(this.key, read);
-        }
-        catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
-            current = new EtcdResponse("get", new EtcdNode(this.key, null, false, 0, 0, null, null, null), null,
-                    ex.getIndex(), 0, 0, null, ex.getHttpStatus());
+            current = this.source.resync();
         }
         catch (RuntimeException ex) {
             failed(ex);
             return false;
         }
         logger.info("Watch of {} missed changes from index {} that etcd no longer holds; delivering the state at {}",
-                this.key, this.nextIndex, current.etcdIndex());
-        this.clientListener.watchResynced(this.key, current.etcdIndex());
-        deliver(new EtcdResponse("resync", current.node(), null, current.etcdIndex(), current.raftIndex(),
-                current.raftTerm(), current.clusterId(), current.httpStatus()));
-        this.nextIndex = current.etcdIndex() + 1;
+                this.key, this.nextIndex, current.index());
+        this.clientListener.watchResynced(this.key, current.index());
+        deliver(current.event());
+        this.nextIndex = current.index() + 1;
         recovered();
         return true;
     }
@@ -226,16 +213,16 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     }
 
     @Override
-    public void event(EtcdResponse event) {
-        long index = event.node().modifiedIndex();
+    public void event(E event) {
+        long index = this.source.index(event);
         this.delivered = true;
         if (closed() || index < this.pollStart) {
             return;
         }
         this.nextIndex = Math.max(this.nextIndex, index + 1);
-        if (!hidden(event.node().key())) {
-            deliver(new EtcdResponse(event.action(), event.node(), event.prevNode(), index, event.raftIndex(),
-                    event.raftTerm(), event.clusterId(), event.httpStatus()));
+        E deliverable = this.source.deliverable(event);
+        if (deliverable != null) {
+            deliver(deliverable);
         }
     }
 
@@ -243,23 +230,13 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
     public void progress(long index) {
         this.delivered = true;
         this.nextIndex = Math.max(this.nextIndex, index + 1);
+        E progress = this.source.progress(index);
+        if (progress != null && !closed()) {
+            deliver(progress);
+        }
     }
 
-    /** A key below the watched one with a {@code _} segment on the way, as v2 leaves out of live watches. */
-    private boolean hidden(String changed) {
-        String prefix = this.key.equals(EtcdKeys.ROOT) ? EtcdKeys.ROOT : this.key + "/";
-        if (!changed.startsWith(prefix)) {
-            return false;
-        }
-        for (String segment : changed.substring(prefix.length()).split("/")) {
-            if (segment.startsWith("_")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void deliver(EtcdResponse event) {
+    private void deliver(E event) {
         if (closed()) {
             return;
         }
@@ -267,8 +244,8 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
             this.listener.accept(event);
         }
         catch (RuntimeException | Error ex) {
-            logger.error("The listener of the watch of {} failed on the {} of {} at {}; the watch goes on", this.key,
-                    event.action(), event.node().key(), event.etcdIndex(), ex);
+            logger.error("The listener of the watch of {} failed on the change at {}; the watch goes on", this.key,
+                    this.source.index(event), ex);
             report(ex);
         }
     }
@@ -365,7 +342,7 @@ public final class WatchLoop implements EtcdWatch, WatchSink, Runnable {
 
     @Override
     public String toString() {
-        return "EtcdWatch[" + this.key + (this.recursive ? "/**" : "") + ", next index " + this.nextIndex
+        return "EtcdWatch[" + this.key + ", next index " + this.nextIndex
                 + (closed() ? ", closed" : "") + "]";
     }
 }

@@ -2,13 +2,13 @@ package dev.etcdspring.core.internal;
 
 import java.io.Closeable;
 
-import dev.etcdspring.core.EtcdResponse;
-
 /**
- * Where a protocol's watch request delivers what it reads, in order. The watch loop behind it keeps the index to
- * resume from, filters, and calls the listener.
+ * Where a watch request delivers what it reads, in order. The watch loop behind it keeps the index to resume from,
+ * filters, and calls the listener.
+ *
+ * @param <E> the type of the changes
  */
-public interface WatchSink {
+public interface WatchSink<E> {
 
     /**
      * The answer's body is open: closing it ends the request, which is how a watch is closed from another thread.
@@ -22,7 +22,7 @@ public interface WatchSink {
      *
      * @param event the change
      */
-    void event(EtcdResponse event);
+    void event(E event);
 
     /**
      * The server says that every change up to {@code index} has been sent (a v3 progress notification).

@@ -246,7 +246,7 @@ public final class V2Protocol implements EtcdProtocol {
      * Never with {@code quorum}, which would turn the poll into a plain read.
      */
     @Override
-    public void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout) {
+    public void watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout) {
         String query = "?wait=true&waitIndex=" + fromIndex + (recursive ? "&recursive=true" : "");
         HttpCall call = HttpCall.of(HttpMethod.GET, keyPath(key) + query, true, timeout, key)
             .withAuthorization(this.authorization);

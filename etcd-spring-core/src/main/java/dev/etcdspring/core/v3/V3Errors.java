@@ -34,6 +34,14 @@ final class V3Errors implements EtcdErrorTranslator {
 
     /** The JSON object of a successful answer; any other answer is thrown as the exception it means. */
     JsonNode body(HttpCall call, HttpAnswer answer) {
+        return body(call, answer, true);
+    }
+
+    /**
+     * The JSON object of a successful answer, or the exception; {@code directoryModel} for a call of the directory
+     * API, whose permission errors explain the ancestors it reads.
+     */
+    JsonNode body(HttpCall call, HttpAnswer answer, boolean directoryModel) {
         JsonNode body;
         try {
             body = EtcdJson.MAPPER.readTree(answer.body());
@@ -44,7 +52,7 @@ final class V3Errors implements EtcdErrorTranslator {
         if (answer.isSuccess() && body.isObject()) {
             return body;
         }
-        throw translate(call, answer, body);
+        throw translate(call, answer, body, directoryModel);
     }
 
     @Override
@@ -59,9 +67,9 @@ final class V3Errors implements EtcdErrorTranslator {
         return notAnEtcdAnswer(call, answer, null);
     }
 
-    private EtcdException translate(HttpCall call, HttpAnswer answer, JsonNode body) {
+    private EtcdException translate(HttpCall call, HttpAnswer answer, JsonNode body, boolean directoryModel) {
         if (!answer.isSuccess() && body.path("code").isNumber()) {
-            return grpcError(call, answer, body);
+            return grpcError(call, answer, body, directoryModel);
         }
         return notAnEtcdAnswer(call, answer, null);
     }
@@ -78,7 +86,7 @@ final class V3Errors implements EtcdErrorTranslator {
     }
 
     /** A gRPC error from the gateway, in v2 codes where one means the same. */
-    private static EtcdException grpcError(HttpCall call, HttpAnswer answer, JsonNode body) {
+    private static EtcdException grpcError(HttpCall call, HttpAnswer answer, JsonNode body, boolean directoryModel) {
         int code = body.path("code").asInt();
         String text = body.path("message").asString(body.path("error").asString(""));
         int v2code = switch (code) {
@@ -86,14 +94,18 @@ final class V3Errors implements EtcdErrorTranslator {
             // etcd answers a missing token and a wrong password as invalid arguments
             case 3 -> text.contains("user name is empty") || text.contains("authentication failed")
                     ? EtcdException.UNAUTHORIZED : 0;
-            case 11 -> EtcdException.EVENT_INDEX_CLEARED;
+            // compacted away; "a future revision" is out of range too, but nothing was lost
+            case 11 -> text.contains("future") ? 0 : EtcdException.EVENT_INDEX_CLEARED;
+            // "requested lease not found": a put with a lease that expired, a revoke of an unknown lease
+            case 5 -> EtcdException.KEY_NOT_FOUND;
+            case 9 -> text.contains("already exists") ? EtcdException.NODE_EXISTS : 0;
             case 4, 14 -> EtcdException.RAFT_INTERNAL;
             case 2 -> text.contains("timed out") || text.contains("leader") || text.contains("stopped")
                     ? EtcdException.RAFT_INTERNAL : 0;
             default -> 0;
         };
         String name = (code >= 0 && code < GRPC_CODES.length) ? GRPC_CODES[code] : "code";
-        if (code == 7 && call.key() != null && call.key().lastIndexOf('/') > 0) {
+        if (code == 7 && directoryModel && call.key() != null && call.key().lastIndexOf('/') > 0) {
             text = text + " (besides the key itself, the template reads its ancestors " + V3Keys.ancestors(call.key())
                     + " to keep the directory model: a role limited to a prefix needs read permission on them too)";
         }

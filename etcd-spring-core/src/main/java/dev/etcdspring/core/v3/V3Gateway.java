@@ -18,14 +18,31 @@ final class V3Gateway {
 
     private final V3Auth auth;
 
+    /** Whether the calls are the directory API's, whose permission errors explain the ancestors it reads. */
+    private final boolean directoryModel;
+
     V3Gateway(V3Auth auth) {
+        this(auth, true);
+    }
+
+    private V3Gateway(V3Auth auth, boolean directoryModel) {
         this.auth = auth;
+        this.directoryModel = directoryModel;
+    }
+
+    /** The same gateway for the v3-native API, whose keys are only themselves. */
+    V3Gateway forKeyValue() {
+        return new V3Gateway(this.auth, false);
+    }
+
+    V3Auth auth() {
+        return this.auth;
     }
 
     JsonNode post(String path, ObjectNode body, boolean idempotent, Duration timeout, String key) {
         HttpCall call = new HttpCall(HttpMethod.POST, path, V3Json.bytes(body), MediaType.APPLICATION_JSON,
                 idempotent, timeout, key);
-        return V3Errors.INSTANCE.body(call, this.auth.execute(call));
+        return V3Errors.INSTANCE.body(call, this.auth.execute(call), this.directoryModel);
     }
 
     /** A transaction; a read-only one (no writes in either branch) may be sent again like any read. */

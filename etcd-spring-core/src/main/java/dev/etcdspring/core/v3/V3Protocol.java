@@ -21,8 +21,12 @@ import dev.etcdspring.core.internal.EtcdErrorTranslator;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HttpTransport;
+import dev.etcdspring.core.internal.Observations;
+import dev.etcdspring.core.internal.TemplateScope;
 import dev.etcdspring.core.internal.ReadPosition;
 import dev.etcdspring.core.internal.WatchSink;
+import dev.etcdspring.core.kv.EtcdKeyValueOperations;
+import dev.etcdspring.core.lease.EtcdLeaseOperations;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -74,6 +78,30 @@ public final class V3Protocol implements EtcdProtocol {
     @Override
     public EtcdApi api() {
         return EtcdApi.V3;
+    }
+
+    /**
+     * The v3-native key-value operations over this protocol's gateway and token.
+     *
+     * @param observations observes each operation
+     * @param serializableReads whether reads that do not say are serializable (the template's read consistency)
+     * @param scope starts the watches
+     * @return the operations
+     */
+    public EtcdKeyValueOperations keyValueOperations(Observations observations, boolean serializableReads,
+            TemplateScope scope) {
+        return new V3KeyValue(this.gateway.forKeyValue(), this.watch, observations, serializableReads, scope);
+    }
+
+    /**
+     * The lease operations over this protocol's gateway and token.
+     *
+     * @param observations observes each operation
+     * @param scope runs the keep-alives
+     * @return the operations
+     */
+    public EtcdLeaseOperations leaseOperations(Observations observations, TemplateScope scope) {
+        return new V3LeaseOperations(this.gateway.forKeyValue(), observations, scope);
     }
 
     @Override
@@ -275,7 +303,7 @@ public final class V3Protocol implements EtcdProtocol {
 
     /** See {@link V3Watch}. */
     @Override
-    public void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout) {
+    public void watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout) {
         this.watch.watch(key, recursive, fromIndex, sink, timeout);
     }
 

@@ -43,12 +43,33 @@ final class V3Watch {
         this.leases = leases;
     }
 
-    void watch(String key, boolean recursive, long fromIndex, WatchSink sink, Duration timeout) {
+    void watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout) {
         ObjectNode create = V3Json.object().put("key", V3Keys.base64(key))
             .put("start_revision", Long.toString(fromIndex)).put("prev_kv", true).put("progress_notify", true);
         if (recursive) {
             create.put("range_end", V3Keys.prefixEnd(V3Keys.dirPrefix(key)));
         }
+        stream(create, key, sink, timeout, (result, call) -> events(call, key, recursive, result, sink));
+    }
+
+    /** What a stream's handler gets: each result that is neither an error nor a cancellation. */
+    @FunctionalInterface
+    interface Results {
+
+        void result(JsonNode result, HttpCall call);
+    }
+
+    /**
+     * Opens one watch stream and hands each result to {@code results} until the stream ends; the stream's errors
+     * and a cancellation (compaction: the history is lost) are thrown.
+     *
+     * @param create the create request
+     * @param key the key, for messages
+     * @param sink told when the body is open
+     * @param timeout how long the stream may last
+     * @param results the handler of each result
+     */
+    void stream(ObjectNode create, String key, WatchSink<?> sink, Duration timeout, Results results) {
         ObjectNode body = V3Json.object();
         body.set("create_request", create);
         HttpCall plain = new HttpCall(HttpMethod.POST, "/v3/watch", V3Json.bytes(body), MediaType.APPLICATION_JSON,
@@ -65,23 +86,24 @@ final class V3Watch {
             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (!line.isBlank()) {
-                    message(call, endpoint, key, recursive, EtcdJson.MAPPER.readTree(line), sink);
+                    JsonNode message = EtcdJson.MAPPER.readTree(line);
+                    if (message.has("error")) {
+                        throw ERRORS.streamError(message.path("error"), key, endpoint);
+                    }
+                    JsonNode result = message.path("result");
+                    if (result.path("canceled").asBoolean(false)) {
+                        throw ERRORS.watchCanceled(result, key, endpoint);
+                    }
+                    results.result(result, call);
                 }
             }
             return null;
         });
     }
 
-    private void message(HttpCall call, String endpoint, String key, boolean recursive, JsonNode message,
-            WatchSink sink) {
-        if (message.has("error")) {
-            throw ERRORS.streamError(message.path("error"), key, endpoint);
-        }
-        JsonNode result = message.path("result");
+    private void events(HttpCall call, String key, boolean recursive, JsonNode result,
+            WatchSink<EtcdResponse> sink) {
         JsonNode header = result.path("header");
-        if (result.path("canceled").asBoolean(false)) {
-            throw ERRORS.watchCanceled(result, key, endpoint);
-        }
         List<JsonNode> events = V3Json.list(result, "events");
         if (events.isEmpty()) {
             if (!result.path("created").asBoolean(false)) {
