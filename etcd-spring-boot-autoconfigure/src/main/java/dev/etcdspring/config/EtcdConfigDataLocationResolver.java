@@ -3,6 +3,7 @@ package dev.etcdspring.config;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdTemplate;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -54,7 +55,8 @@ public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolve
         List<String> profileNames = profiles.getAccepted();
         List<EtcdConfigDataResource> resources = new ArrayList<>();
         boolean defaultContexts = location.getNonPrefixedValue(PREFIX).isBlank();
-        for (String path : paths(location, binder, config)) {
+        EtcdApi api = binder.bind("etcd.api", EtcdApi.class).orElse(EtcdApi.V3);
+        for (String path : paths(location, binder, config, api)) {
             resources.add(
                     new EtcdConfigDataResource(path, config.getFormat(), location.isOptional(), defaultContexts));
             for (String profile : profileNames) {
@@ -65,11 +67,12 @@ public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolve
         return resources;
     }
 
-    private static List<String> paths(ConfigDataLocation location, Binder binder, EtcdConfigProperties config) {
+    private static List<String> paths(ConfigDataLocation location, Binder binder, EtcdConfigProperties config,
+            EtcdApi api) {
         String spec = location.getNonPrefixedValue(PREFIX).strip();
         List<String> paths = new ArrayList<>();
         if (spec.isEmpty()) {
-            String prefix = normalize(config.getPrefix(), location);
+            String prefix = normalize(config.getPrefix(), location, api);
             paths.add(prefix + "application/");
             String name = binder.bind("spring.application.name", String.class).orElse(null);
             if (StringUtils.hasText(name) && !name.strip().equals("application")) {
@@ -79,14 +82,23 @@ public class EtcdConfigDataLocationResolver implements ConfigDataLocationResolve
         }
         for (String path : spec.split(";")) {
             if (!path.isBlank()) {
-                paths.add(normalize(path, location));
+                paths.add(normalize(path, location, api));
             }
         }
         return paths;
     }
 
-    /** The path with one leading and one trailing {@code /}; one with an empty, {@code .} or {@code ..} segment is refused. */
-    private static String normalize(String path, ConfigDataLocation location) {
+    /**
+     * On v3, the key prefix exactly as written, with a trailing {@code /} added when missing: {@code shop} and
+     * {@code shop/} are the keys that begin with {@code shop/}, {@code /shop/} those that begin with {@code /shop/}.
+     * On v2, whose keys are all rooted, the path with one leading and one trailing {@code /}; one with an empty,
+     * {@code .} or {@code ..} segment is refused there.
+     */
+    private static String normalize(String path, ConfigDataLocation location, EtcdApi api) {
+        if (api == EtcdApi.V3) {
+            String prefix = path.strip();
+            return (prefix.isEmpty() || prefix.endsWith("/")) ? prefix : prefix + "/";
+        }
         String trimmed = path.strip();
         String inner = trimmed.replaceAll("^/+", "").replaceAll("/+$", "");
         for (String segment : inner.split("/", -1)) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdKeyNotFoundException;
 import dev.etcdspring.core.EtcdNode;
 import dev.etcdspring.core.EtcdOperations;
@@ -21,7 +22,8 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ByteArrayResource;
 
 /**
- * Reads one path into a {@link EtcdPropertySource.Snapshot} with one linearizable read (whatever the template's
+ * Reads one path into a {@link EtcdPropertySource.Snapshot}; on the v3 API as {@link EtcdPrefixReader} reads it, on
+ * v2 with one linearizable read (whatever the template's
  * read consistency: a refresh must not see a state older than the change that caused it): recursive for
  * {@link EtcdConfigFormat#KEY_VALUE}, of the path's own value for the document formats.
  */
@@ -41,6 +43,9 @@ final class EtcdConfigReader {
      * @throws InvalidEtcdDocumentException if a document cannot be parsed
      */
     static EtcdPropertySource.Snapshot read(EtcdOperations etcd, String path, EtcdConfigFormat format) {
+        if (etcd.api() == EtcdApi.V3) {
+            return EtcdPrefixReader.read(etcd, path, format);
+        }
         String key = path.substring(0, path.length() - 1);
         if (format == EtcdConfigFormat.KEY_VALUE) {
             EtcdResponse response = etcd.getResponse(key,
@@ -126,7 +131,7 @@ final class EtcdConfigReader {
         return true;
     }
 
-    private static EtcdPropertySource.Snapshot document(String key, String text, EtcdConfigFormat format,
+    static EtcdPropertySource.Snapshot document(String key, String text, EtcdConfigFormat format,
             long index) {
         PropertySourceLoader loader = (format == EtcdConfigFormat.YAML) ? new YamlPropertySourceLoader()
                 : new PropertiesPropertySourceLoader();

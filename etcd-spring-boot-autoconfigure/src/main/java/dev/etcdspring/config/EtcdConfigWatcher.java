@@ -9,15 +9,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 
+import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdKeyNotFoundException;
 import dev.etcdspring.core.EtcdNotDirectoryException;
-import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.EtcdTemplate;
 import dev.etcdspring.core.EtcdWatch;
 import dev.etcdspring.core.WatchOptions;
+import dev.etcdspring.core.kv.KvWatchOptions;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -172,7 +172,7 @@ public class EtcdConfigWatcher
     }
 
     /** One watched path: its watch, and its pending refresh. */
-    private final class PathWatch implements Consumer<EtcdResponse> {
+    private final class PathWatch {
 
         private final String path;
 
@@ -217,20 +217,30 @@ public class EtcdConfigWatcher
 
         void start() {
             String key = this.path.substring(0, this.path.length() - 1);
-            boolean recursive = this.format == EtcdConfigFormat.KEY_VALUE;
+            boolean prefix = this.format == EtcdConfigFormat.KEY_VALUE;
             long index = this.loaded.getIndex();
-            WatchOptions options = WatchOptions.defaults().recursive(recursive);
             // Index 0: etcd was out of reach at start-up. Watch from now, and read what is there already.
-            this.watch = EtcdConfigWatcher.this.etcd.watch(key.isEmpty() ? "/" : key,
-                    (index > 0) ? options.fromIndex(index + 1) : options, this);
+            long from = (index > 0) ? index + 1 : 0;
+            EtcdTemplate etcd = EtcdConfigWatcher.this.etcd;
+            if (etcd.api() == EtcdApi.V3) {
+                // The prefix byte for byte, as EtcdPrefixReader reads it; a resync (history compacted) reads again.
+                KvWatchOptions options = (prefix ? KvWatchOptions.prefix() : KvWatchOptions.defaults())
+                    .fromRevision(from);
+                this.watch = etcd.opsForKeyValue().watch(prefix ? this.path : key, options,
+                        (event) -> changed(event.revision()));
+            }
+            else {
+                WatchOptions options = WatchOptions.defaults().recursive(prefix);
+                options = (from > 0) ? options.fromIndex(from) : options;
+                this.watch = etcd.watch(key.isEmpty() ? "/" : key, options, (change) -> changed(change.etcdIndex()));
+            }
             if (index == 0) {
                 schedule(Duration.ZERO);
             }
         }
 
-        @Override
-        public void accept(EtcdResponse change) {
-            this.lastChangeIndex = Math.max(this.lastChangeIndex, change.etcdIndex());
+        private void changed(long index) {
+            this.lastChangeIndex = Math.max(this.lastChangeIndex, index);
             schedule(EtcdConfigWatcher.this.settings.getDelay());
         }
 

@@ -103,14 +103,15 @@ public final class KvWatchOptions {
     }
 
     /**
-     * Receives the watch's failures (the watch goes on, retrying) and its listener's exceptions.
+     * Where the watch reports its troubles, on its own thread: the first failure of each outage (the watch keeps
+     * retrying) and every exception its listener throws. Without one they are only logged.
      *
-     * @param errorHandler the handler; {@code null} for none (failures are logged)
+     * @param errorHandler receives the failures; must not be {@code null}
      * @return new options
      */
-    public KvWatchOptions errorHandler(Consumer<Throwable> errorHandler) {
+    public KvWatchOptions onError(Consumer<Throwable> errorHandler) {
         KvWatchOptions copy = new KvWatchOptions(this);
-        copy.errorHandler = errorHandler;
+        copy.errorHandler = KvChecks.notNull(errorHandler, "errorHandler");
         return copy;
     }
 
