@@ -99,7 +99,8 @@ final class EtcdPrefixReader {
 
     private static EtcdKeyNotFoundException notFound(String what, String key, long revision) {
         return new EtcdKeyNotFoundException("Key not found: " + what,
-                EtcdException.Details.forKey(key).errorCode(EtcdException.KEY_NOT_FOUND).index(revision).build(),
+                EtcdException.Details.forKey(key).errorCode(EtcdException.KEY_NOT_FOUND).httpStatus(200).index(revision)
+                    .build(),
                 null);
     }
 }
