@@ -3,6 +3,8 @@
 package dev.etcdspring.core.internal;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +50,24 @@ final class BackgroundTask {
     BackgroundTask(String name, RequestAborter aborter) {
         this.name = name;
         this.aborter = aborter;
+    }
+
+    /**
+     * Hands a long task to an executor, and closes what it serves when the executor refuses it.
+     *
+     * @param executor the executor
+     * @param task the task
+     * @param onRefusal closes the watch or lease the task would have run
+     * @throws RejectedExecutionException when the executor refuses the task
+     */
+    static void execute(Executor executor, Runnable task, Runnable onRefusal) {
+        try {
+            executor.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            onRefusal.run();
+            throw ex;
+        }
     }
 
     /**

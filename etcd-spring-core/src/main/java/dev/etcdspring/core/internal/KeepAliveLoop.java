@@ -112,13 +112,7 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
      * @throws RejectedExecutionException when the executor refuses the task
      */
     public void start(Executor executor) {
-        try {
-            executor.execute(this);
-        }
-        catch (RejectedExecutionException ex) {
-            close();
-            throw ex;
-        }
+        BackgroundTask.execute(executor, this, this::close);
     }
 
     @Override
