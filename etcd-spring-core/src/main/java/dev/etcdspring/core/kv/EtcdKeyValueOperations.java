@@ -177,6 +177,19 @@ public interface EtcdKeyValueOperations {
     }
 
     /**
+     * Compacts etcd's history up to a revision ({@code etcdctl compaction}): reads at older revisions, and watches
+     * from them, are refused afterwards (a watch gets a {@link KvWatchEvent.Type#RESYNC}).
+     *
+     * @param revision the revision to compact up to; positive, and not above the current one
+     * @param physical whether to wait until the compaction is applied to the backend, so that the space it frees is
+     *        reclaimable when this returns
+     * @return the revision of the keyspace when etcd answered
+     * @throws dev.etcdspring.core.EtcdException with
+     *         {@link dev.etcdspring.core.EtcdException#EVENT_INDEX_CLEARED} when the revision was compacted already
+     */
+    long compact(long revision, boolean physical);
+
+    /**
      * Starts a transaction; {@link EtcdTxn#commit()} sends it.
      *
      * @return a new, empty transaction

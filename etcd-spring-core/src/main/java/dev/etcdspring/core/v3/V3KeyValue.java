@@ -32,7 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@link EtcdKeyValueOperations} on the v3 JSON gateway. Each operation is one {@code etcd.client.requests}
- * observation: {@code range}, {@code put}, {@code delete-range}, {@code txn}; a scan is one {@code range} per page.
+ * observation: {@code range}, {@code put}, {@code delete-range}, {@code txn}, {@code compact}; a scan is one
+ * {@code range} per page.
  */
 final class V3KeyValue implements EtcdKeyValueOperations {
 
@@ -171,6 +172,19 @@ final class V3KeyValue implements EtcdKeyValueOperations {
             JsonNode answer = this.gateway.post("/v3/kv/deleterange", V3KvCodec.delete(k, options), false,
                     options.getTimeout(), shown);
             return V3KvCodec.deleteResult(answer, V3Json.revision(answer));
+        });
+    }
+
+    @Override
+    public long compact(long revision, boolean physical) {
+        if (revision < 1) {
+            throw new IllegalArgumentException("the revision to compact up to must be positive, got " + revision);
+        }
+        return this.observations.observe("compact", null, (context) -> {
+            ObjectNode request = V3Json.object().put("revision", Long.toString(revision)).put("physical", physical);
+            // Compacting twice to one revision is refused the second time: the request is not sent again.
+            return V3Json.revision(this.gateway.post("/v3/kv/compaction", request, false, null,
+                    "revision " + revision));
         });
     }
 
