@@ -7,7 +7,8 @@ package dev.etcdspring.core;
  * {@code catch} by code whatever the API), or 0 when the server never answered. Subclasses exist for the
  * conditions callers handle most: {@link EtcdKeyNotFoundException} (100), {@link EtcdCompareFailedException}
  * (101), {@link EtcdNotFileException} (102), {@link EtcdNotDirectoryException} (104),
- * {@link EtcdNodeExistsException} (105), and {@link EtcdTransportException} when no server answered.
+ * {@link EtcdNodeExistsException} (105), {@link EtcdKeyspaceConflictException} (the client's own
+ * {@link #KEYSPACE_CONFLICT}, 900), and {@link EtcdTransportException} when no server answered.
  *
  * <p>{@link #isOutcomeUnknown()} tells whether a write that failed may nevertheless have been applied (a timeout
  * after the request was sent, or etcd's own "request timed out"): such a write must not be retried blindly.
@@ -43,6 +44,13 @@ public class EtcdException extends RuntimeException {
 
     /** The requested index is outside the event history the server keeps. */
     public static final int EVENT_INDEX_CLEARED = 401;
+
+    /**
+     * The client's own code, outside etcd's (whose v2 codes stop below 900): on the v3 API, the directory API met
+     * a key it cannot show, one that holds a value and has keys below it, or that has an empty segment; see
+     * {@link EtcdKeyspaceConflictException}.
+     */
+    public static final int KEYSPACE_CONFLICT = 900;
 
     private final int errorCode;
 

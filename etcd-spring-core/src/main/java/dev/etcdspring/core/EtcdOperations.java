@@ -19,6 +19,12 @@ import dev.etcdspring.core.lease.EtcdLeaseOperations;
  * <p>Every operation throws an {@link EtcdException} when etcd refuses it or cannot be reached, with etcd's
  * error code; {@link EtcdTransportException} when no server answered, with
  * {@link EtcdException#isOutcomeUnknown()} telling whether a write may have been applied.
+ *
+ * <p>On the v3 API these operations lay v2's directories over v3's flat keyspace, where other clients may write
+ * keys that no directory tree can hold: a key that holds a value and has keys below it ({@code /cfg/server} and
+ * {@code /cfg/server/port}), or a key with an empty segment ({@code /a//b}, {@code /a/b/}). Where a directory
+ * read or {@link #deleteAll(String)} meets one, it throws {@link EtcdKeyspaceConflictException} naming the key
+ * rather than show part of the keyspace; the v3-native {@code opsForKeyValue()} reads such keys as they are.
  */
 public interface EtcdOperations {
 
@@ -35,6 +41,9 @@ public interface EtcdOperations {
      * @param key the key
      * @return the value, or {@code null} if there is no such key (also when a key on its path is not a directory)
      * @throws EtcdNotFileException if the key is a directory
+     * @throws EtcdKeyspaceConflictException on v3, if the key is a directory in which a key holds a value and has
+     *         keys below it, or has an empty segment: the directory API throws it, naming that key, rather than
+     *         show part of the keyspace (a key that holds a value is read exactly, whatever lies below it)
      */
     String get(String key);
 
@@ -45,6 +54,7 @@ public interface EtcdOperations {
      * @param options the read options; must not be {@code null}
      * @return the value, or {@code null} if there is no such key
      * @throws EtcdNotFileException if the key is a directory
+     * @throws EtcdKeyspaceConflictException on v3, as for {@link #get(String)}
      */
     String get(String key, ReadOptions options);
 
@@ -54,6 +64,8 @@ public interface EtcdOperations {
      * @param key the key
      * @return the response; for a directory, its node lists the children
      * @throws EtcdKeyNotFoundException if there is no such key
+     * @throws EtcdKeyspaceConflictException on v3, if the key is a directory in which a key holds a value and has
+     *         keys below it, or has an empty segment: thrown, naming that key, rather than list part of it
      */
     EtcdResponse getResponse(String key);
 
@@ -64,6 +76,9 @@ public interface EtcdOperations {
      * @param options the read options; must not be {@code null}
      * @return the response; for a directory, its node lists the children (their children too if recursive)
      * @throws EtcdKeyNotFoundException if there is no such key
+     * @throws EtcdKeyspaceConflictException on v3, if the key is a directory in which a key holds a value and has
+     *         keys below it, or has an empty segment, or if the read is recursive and the key holds a value and has
+     *         keys below it: thrown, naming that key, rather than show part of the keyspace
      */
     EtcdResponse getResponse(String key, ReadOptions options);
 
@@ -74,6 +89,9 @@ public interface EtcdOperations {
      * @param dir the directory; {@code null}, {@code ""} or {@code "/"} for the root
      * @return the children by name, in the server's order; or {@code null} if there is no such directory
      * @throws EtcdNotDirectoryException if {@code dir} is a key with a value
+     * @throws EtcdKeyspaceConflictException on v3, where {@code dir} or a key below it holds a value and has keys
+     *         below it, or a key below it has an empty segment, at any depth: the directory API throws it, naming
+     *         the key, rather than show part of the keyspace
      */
     Map<String, Object> getTree(String dir);
 
@@ -86,6 +104,7 @@ public interface EtcdOperations {
      * @return the children by name, in key order when {@link ReadOptions#sorted(boolean) sorted}, else in the
      *         server's order; or {@code null} if there is no such directory
      * @throws EtcdNotDirectoryException if {@code dir} is a key with a value
+     * @throws EtcdKeyspaceConflictException on v3, as for {@link #getTree(String)}, recursive or not
      */
     Map<String, Object> getTree(String dir, ReadOptions options);
 
@@ -201,13 +220,19 @@ public interface EtcdOperations {
      * Deletes everything below a directory; the directory itself stays (on the v2 API, where directories are
      * nodes of their own). Nothing happens if there is no such directory. On the v2 API, where etcd never lists
      * hidden keys (names starting with {@code _}), hidden keys directly below {@code dir} are not deleted; hidden
-     * keys inside a deleted subdirectory go with it.
+     * keys inside a deleted subdirectory go with it. On the v3 API, where a key below {@code dir} (hidden ones
+     * included, which v3 deletes too) holds a value and has keys below it, or has an empty segment, it throws
+     * {@link EtcdKeyspaceConflictException} naming the key and deletes nothing, rather than delete keys that
+     * {@code prevNode} could not show; the range is deleted in one transaction only if nothing in it changed since
+     * it was checked.
      *
      * @param dir the directory; {@code null}, {@code ""} or {@code "/"} for all of the root's children
      * @return a {@code delete} response whose node is the directory and whose {@code prevNode} is the directory
      *         as it was, with everything that was deleted; {@code prevNode} is {@code null} when there was no
      *         such directory
      * @throws EtcdNotDirectoryException if {@code dir} is a key with a value
+     * @throws EtcdKeyspaceConflictException on v3, if {@code dir} or a key below it holds a value and has keys
+     *         below it, or a key below it has an empty segment; nothing is deleted then
      */
     EtcdResponse deleteAll(String dir);
 
@@ -229,6 +254,10 @@ public interface EtcdOperations {
      * v3 forgets what compaction removed), they cannot be replayed: the watch then delivers one response whose
      * action is {@code resync} and whose node is the whole current subtree (a node without value or children when
      * nothing is there), and continues with ordinary changes after it. A listener reconciles its state from it.
+     * On the v3 API, where the subtree holds a key that holds a value and has keys below it, or has an empty
+     * segment, the resync delivers nothing rather than part of the subtree: it reports the
+     * {@link EtcdKeyspaceConflictException}, naming the key, to {@link WatchOptions#onError} and tries again with
+     * the watch's backoff until it can show the subtree. Live changes of such keys are delivered as they come.
      *
      * <p>Without {@link WatchOptions#fromIndex(long)} the watch starts after the current state, read before this
      * method returns, so every change after it is delivered; if etcd cannot be reached then, it starts from the

@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
-import dev.etcdspring.core.internal.EtcdErrors;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HealthProbe;
@@ -190,8 +189,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 return null;
             }
             if (!response.node().dir()) {
-                throw EtcdErrors.local(EtcdException.NOT_DIRECTORY, "Not a directory", k, response.etcdIndex(),
-                        response.httpStatus());
+                throw this.protocol.notADirectory(k, response, withConsistency(options));
             }
             return tree(response.node(), options.isRecursive());
         });

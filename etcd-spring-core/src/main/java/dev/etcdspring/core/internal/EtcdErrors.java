@@ -3,6 +3,7 @@ package dev.etcdspring.core.internal;
 import dev.etcdspring.core.EtcdCompareFailedException;
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdKeyNotFoundException;
+import dev.etcdspring.core.EtcdKeyspaceConflictException;
 import dev.etcdspring.core.EtcdNodeExistsException;
 import dev.etcdspring.core.EtcdNotDirectoryException;
 import dev.etcdspring.core.EtcdNotFileException;
@@ -32,13 +33,14 @@ public final class EtcdErrors {
             case EtcdException.NOT_FILE -> new EtcdNotFileException(message, details, null);
             case EtcdException.NOT_DIRECTORY -> new EtcdNotDirectoryException(message, details, null);
             case EtcdException.NODE_EXISTS -> new EtcdNodeExistsException(message, details, null);
+            case EtcdException.KEYSPACE_CONFLICT -> new EtcdKeyspaceConflictException(message, details, null);
             default -> new EtcdException(message, details, null);
         };
     }
 
     /**
      * Creates the exception for an error found locally, without asking the server again, in the same shape as
-     * the server's own (such as {@code getTree} of a key, which is etcd's "Not a directory"), with the key as
+     * the server's own (such as {@code get} of a directory, which is etcd's "Not a file"), with the key as
      * etcd's cause. The protocols use their {@link EtcdErrorTranslator#local}; this is the template's, for the
      * conditions it checks on a response whatever the protocol.
      *
@@ -103,7 +105,9 @@ public final class EtcdErrors {
     private static String message(EtcdException.Details d, String endpoint) {
         StringBuilder message = new StringBuilder();
         message.append((d.etcdMessage() != null) ? d.etcdMessage() : "etcd error");
-        if (d.etcdCause() != null && !d.etcdCause().isEmpty()) {
+        // A message that already quotes its cause, as the client's own sentences about a key do, says it once.
+        if (d.etcdCause() != null && !d.etcdCause().isEmpty()
+                && !message.toString().contains("'" + d.etcdCause() + "'")) {
             message.append(": ").append(d.etcdCause());
         }
         message.append(" [etcd error ").append(d.errorCode());

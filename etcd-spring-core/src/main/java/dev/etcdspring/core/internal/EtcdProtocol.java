@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.etcdspring.core.EtcdApi;
+import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdMember;
 import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.ReadOptions;
@@ -41,6 +42,21 @@ public interface EtcdProtocol {
      * @throws dev.etcdspring.core.EtcdKeyNotFoundException if there is no such key
      */
     EtcdResponse get(String key, ReadOptions options);
+
+    /**
+     * The exception for a directory read ({@code getTree}) that found a key with a value: v2's "Not a directory".
+     * A protocol whose keyspace lets that key have keys below it as well (v3) says so instead, as the directory
+     * model cannot show both.
+     *
+     * @param key the normalised key
+     * @param leaf the read that found the value
+     * @param options the read's options
+     * @return the exception to throw
+     */
+    default EtcdException notADirectory(String key, EtcdResponse leaf, ReadOptions options) {
+        return errors().local(EtcdException.NOT_DIRECTORY, "Not a directory", key, key, leaf.etcdIndex(),
+                leaf.httpStatus());
+    }
 
     /**
      * Writes a value under the options' preconditions.

@@ -1,6 +1,7 @@
 // One job: v2's directories on v3's flat keyspace: a directory is the prefix dir + "/" and exists while a key
 // lies below it. Here are the reads that say what a key is (itself, below it, its ancestors), the v2 tree built
-// from a range of keys, and the v2 error a failed transaction's reads mean.
+// from a range of keys (refusing, never skipping, a key the tree cannot hold), and the v2 error a failed
+// transaction's reads mean.
 package dev.etcdspring.core.v3;
 
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdNode;
@@ -78,51 +80,106 @@ final class V3Directories {
 
     /**
      * Builds the v2 view of the keys below a directory: segments become nested directories, whose indices are the
-     * lowest create and highest mod revision below them. Keys that the v2 model cannot hold (an empty segment, a
-     * key that is also a directory) are left out, and so are hidden ({@code _}) names unless asked for, as v2
-     * listings leave them out. Sorted, children are in the order of their names' code points, as v2 sorts.
+     * lowest create and highest mod revision below them. Hidden ({@code _}) names are left out unless asked for,
+     * as v2 listings leave them out. Sorted, children are in the order of their names' code points, as v2 sorts.
+     * A key that the v2 model cannot hold fails the whole view rather than be left out of it (see
+     * {@link #check}); only then are the time-to-live reads made, for the keys shown.
+     *
+     * @param ttls the remaining time to live of the shown keys' leases, by lease id, asked once
      */
-    static EtcdNode directory(String dir, List<JsonNode> kvs, ReadOptions options, boolean hidden,
-            Map<String, Long> ttls) {
+    static EtcdNode directory(String dir, List<JsonNode> kvs, ReadOptions options, boolean hidden, long revision,
+            Function<List<JsonNode>, Map<String, Long>> ttls) {
+        Tree root = tree(dir, kvs, hidden, revision);
+        Map<String, Long> leases = ttls.apply(root.leaves(new ArrayList<>()));
+        return root.toNode(options.isRecursive() ? Integer.MAX_VALUE : 1, options.isSorted(), leases);
+    }
+
+    /**
+     * Checks that the directory model can show every key of a directory's range (hidden keys included when
+     * {@code hidden}), whatever depth a listing shows: a key that holds a value and has keys below it, or that
+     * has an empty segment below the directory, is an {@link dev.etcdspring.core.EtcdKeyspaceConflictException}
+     * naming it.
+     */
+    static void check(String dir, List<JsonNode> kvs, boolean hidden, long revision) {
+        tree(dir, kvs, hidden, revision);
+    }
+
+    /**
+     * A read of {@code key} found it holding a value: the value alone is the answer unless keys that a listing
+     * would show lie below it too ({@code below}, the range below it), which the model cannot show beside it.
+     */
+    static void checkLeaf(String key, List<JsonNode> below, long revision) {
+        String prefix = V3Keys.dirPrefix(key);
+        for (JsonNode kv : below) {
+            String name = V3Json.text(kv.path("key"));
+            if (segments(prefix, name, false) != null) {
+                throw ERRORS.valueWithKeysBelow(key, name, key, revision);
+            }
+        }
+    }
+
+    /** The tree of a directory's range; throws for a key it cannot hold. */
+    private static Tree tree(String dir, List<JsonNode> kvs, boolean hidden, long revision) {
         Tree root = new Tree(dir);
         String prefix = V3Keys.dirPrefix(dir);
         for (JsonNode kv : kvs) {
             String key = V3Json.text(kv.path("key"));
-            String[] segments = key.substring(prefix.length()).split("/", -1);
-            if (!representable(segments, hidden)) {
+            String[] segments = segments(prefix, key, hidden);
+            if (segments == null) {
                 continue;
+            }
+            if (Arrays.asList(segments).contains("")) {
+                throw ERRORS.emptySegment(key, dir, revision);
             }
             List<Tree> path = new ArrayList<>();
             Tree at = root;
-            for (int i = 0; i < segments.length - 1 && at != null; i++) {
+            for (int i = 0; i < segments.length - 1; i++) {
                 path.add(at);
-                at = at.subdirectory(segments[i]);
+                Object child = at.child(segments[i]);
+                if (!(child instanceof Tree tree)) {
+                    throw ERRORS.valueWithKeysBelow(V3Json.text(((JsonNode) child).path("key")), key, dir, revision);
+                }
+                at = tree;
             }
             String name = segments[segments.length - 1];
-            if (at != null && !at.children.containsKey(name)) {
-                EtcdNode leaf = V3Json.leaf(kv, ttls);
-                at.children.put(name, leaf);
+            Object existing = at.children.get(name);
+            if (existing instanceof Tree tree) {
+                throw ERRORS.valueWithKeysBelow(key, tree.firstBelow, dir, revision);
+            }
+            if (existing == null) {
+                at.children.put(name, kv);
                 path.add(at);
-                path.forEach((tree) -> tree.cover(leaf));
+                long created = V3Json.number(kv.path("create_revision"));
+                long modified = V3Json.number(kv.path("mod_revision"));
+                path.forEach((tree) -> tree.cover(key, created, modified));
             }
         }
-        return root.toNode(options.isRecursive() ? Integer.MAX_VALUE : 1, options.isSorted());
+        return root;
     }
 
-    private static boolean representable(String[] segments, boolean hidden) {
+    /**
+     * The segments of a key below {@code prefix} ({@code /a//b} and {@code /a/b/} below {@code /a/} have an empty
+     * one, and so has {@code /a/} itself); {@code null} for a hidden key (a {@code _} segment before any empty one)
+     * unless {@code hidden}, as v2 leaves those out whatever else they hold.
+     */
+    private static String[] segments(String prefix, String key, boolean hidden) {
+        String[] segments = key.substring(prefix.length()).split("/", -1);
         for (String segment : segments) {
-            if (segment.isEmpty() || (!hidden && segment.startsWith("_"))) {
-                return false;
+            if (segment.isEmpty()) {
+                return segments;
+            }
+            if (!hidden && segment.startsWith("_")) {
+                return null;
             }
         }
-        return true;
+        return segments;
     }
 
     private static int compareCodePoints(String a, String b) {
         return Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
     }
 
-    /** A directory being assembled from keys. */
+    /** A directory being assembled from keys: its children are trees and the keys' JSON. */
     private static final class Tree {
 
         private final String key;
@@ -133,22 +190,39 @@ final class V3Directories {
 
         private long modified;
 
+        /** The first key placed below it, to name should a key of the directory's own name hold a value. */
+        private String firstBelow;
+
         Tree(String key) {
             this.key = key;
         }
 
-        void cover(EtcdNode leaf) {
-            this.created = Math.min(this.created, leaf.createdIndex());
-            this.modified = Math.max(this.modified, leaf.modifiedIndex());
+        void cover(String below, long createdIndex, long modifiedIndex) {
+            this.created = Math.min(this.created, createdIndex);
+            this.modified = Math.max(this.modified, modifiedIndex);
+            if (this.firstBelow == null) {
+                this.firstBelow = below;
+            }
         }
 
-        /** The subdirectory of that name, made if absent; {@code null} where a key of that name holds a value. */
-        Tree subdirectory(String name) {
-            Object child = this.children.computeIfAbsent(name, (n) -> new Tree(EtcdKeys.child(this.key, n)));
-            return (child instanceof Tree tree) ? tree : null;
+        /** The child of that name, a new subdirectory if absent; the key's JSON where that name holds a value. */
+        Object child(String name) {
+            return this.children.computeIfAbsent(name, (n) -> new Tree(EtcdKeys.child(this.key, n)));
         }
 
-        EtcdNode toNode(int depth, boolean sorted) {
+        List<JsonNode> leaves(List<JsonNode> into) {
+            for (Object child : this.children.values()) {
+                if (child instanceof Tree tree) {
+                    tree.leaves(into);
+                }
+                else {
+                    into.add((JsonNode) child);
+                }
+            }
+            return into;
+        }
+
+        EtcdNode toNode(int depth, boolean sorted, Map<String, Long> ttls) {
             List<EtcdNode> nodes = new ArrayList<>();
             if (depth > 0) {
                 List<Map.Entry<String, Object>> entries = new ArrayList<>(this.children.entrySet());
@@ -156,8 +230,8 @@ final class V3Directories {
                     entries.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
                 }
                 for (Map.Entry<String, Object> child : entries) {
-                    nodes.add((child.getValue() instanceof Tree tree) ? tree.toNode(depth - 1, sorted)
-                            : (EtcdNode) child.getValue());
+                    nodes.add((child.getValue() instanceof Tree tree) ? tree.toNode(depth - 1, sorted, ttls)
+                            : V3Json.leaf((JsonNode) child.getValue(), ttls));
                 }
             }
             return new EtcdNode(this.key, null, true, (this.created == Long.MAX_VALUE) ? 0 : this.created,

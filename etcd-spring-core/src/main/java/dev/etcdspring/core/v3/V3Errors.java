@@ -1,6 +1,6 @@
 // One job: how an answer of the v3 gateway becomes an exception: the body of a success, a gRPC error in etcd's
 // v2 code where one means the same, the errors and cancellations of a watch stream, the v2 conditions the
-// directory model finds in a transaction's answer, and answers that are not etcd's.
+// directory model finds in a transaction's answer (and the keys it cannot show), and answers that are not etcd's.
 package dev.etcdspring.core.v3;
 
 import dev.etcdspring.core.EtcdCompareFailedException;
@@ -24,6 +24,9 @@ final class V3Errors implements EtcdErrorTranslator {
     static final V3Errors INSTANCE = new V3Errors();
 
     static final int GRPC_UNAUTHENTICATED = 16;
+
+    /** Where a key the directory model cannot show is read as it is. */
+    private static final String NATIVE_API = "read it with opsForKeyValue(), which shows v3 keys as they are";
 
     private static final String[] GRPC_CODES = { "OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded",
             "NotFound", "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted",
@@ -165,6 +168,22 @@ final class V3Errors implements EtcdErrorTranslator {
     EtcdCompareFailedException compareFailed(String cause, String key, long revision, EtcdNode current) {
         EtcdException failed = local(EtcdException.COMPARE_FAILED, "Compare failed", cause, key, revision);
         return new EtcdCompareFailedException(failed.getMessage(), failed.getDetails(), null, current);
+    }
+
+    /**
+     * A key in the range of a directory read or {@code deleteAll} holds a value and has keys below it, which v3
+     * allows and the directory model cannot show: the operation fails rather than show one and hide the other.
+     */
+    EtcdException valueWithKeysBelow(String conflicting, String below, String key, long revision) {
+        return local(EtcdException.KEYSPACE_CONFLICT, "etcd key '" + conflicting + "' holds a value and has keys "
+                + "below it ('" + below + "'); the directory API cannot show both: " + NATIVE_API, conflicting, key,
+                revision);
+    }
+
+    /** A key in the range of a directory read or {@code deleteAll} has an empty segment below the directory. */
+    EtcdException emptySegment(String conflicting, String key, long revision) {
+        return local(EtcdException.KEYSPACE_CONFLICT, "etcd key '" + conflicting + "' has an empty segment, which "
+                + "the directory API cannot show: " + NATIVE_API, conflicting, key, revision);
     }
 
     // ---------------------------------------------------------------- reading a gRPC status

@@ -75,6 +75,15 @@ final class V3Json {
         return compare(prefix, "VERSION", "EQUAL", "version", "0").put("range_end", V3Keys.prefixEnd(prefix));
     }
 
+    /**
+     * No key below {@code prefix} was created or modified after {@code revision}: the range is as a read at that
+     * revision saw it, but for keys deleted since (a range compare only sees the keys that exist).
+     */
+    static ObjectNode unchangedSince(String prefix, long revision) {
+        return compare(prefix, "MOD", "LESS", "mod_revision", Long.toString(revision + 1))
+            .put("range_end", V3Keys.prefixEnd(prefix));
+    }
+
     static ObjectNode op(String kind, ObjectNode request) {
         ObjectNode op = object();
         op.set(kind, request);

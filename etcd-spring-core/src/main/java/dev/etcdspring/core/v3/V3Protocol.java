@@ -1,6 +1,6 @@
 // One job: the v3 JSON gateway as an EtcdProtocol: each operation of the directory API as one range or one
-// transaction, handing the codec, the directory model, leases, auth, errors, watches and in-order creates to
-// the classes of this package that own them.
+// transaction, handing the codec, the directory model, leases, auth, errors, watches, in-order creates and
+// deleteAll to the classes of this package that own them.
 package dev.etcdspring.core.v3;
 
 import java.time.Duration;
@@ -61,6 +61,8 @@ public final class V3Protocol implements EtcdProtocol {
 
     private final V3InOrder inOrder;
 
+    private final V3DeleteAll deleteAll;
+
     /**
      * Creates the protocol over a transport.
      *
@@ -73,6 +75,7 @@ public final class V3Protocol implements EtcdProtocol {
         this.leases = new V3Leases(this.gateway);
         this.watch = new V3Watch(transport, auth, this.leases);
         this.inOrder = new V3InOrder(this.gateway, this.leases);
+        this.deleteAll = new V3DeleteAll(this.gateway, this.leases);
     }
 
     @Override
@@ -119,9 +122,8 @@ public final class V3Protocol implements EtcdProtocol {
         if (key.equals(EtcdKeys.ROOT)) {
             ObjectNode all = rangeRequest(prefix, V3Keys.prefixEnd(prefix), false, serializable);
             JsonNode answer = this.gateway.post("/v3/kv/range", all, true, timeout, key);
-            List<JsonNode> kvs = list(answer, "kvs");
-            return response("get", V3Directories.directory(key, kvs, options, false, this.leases.ttls(kvs, timeout)),
-                    null, answer);
+            return response("get", V3Directories.directory(key, list(answer, "kvs"), options, false,
+                    revision(answer), (shown) -> this.leases.ttls(shown, timeout)), null, answer);
         }
         // Most reads are of a key with a value: one range finds it. A recursive read is of a directory (a whole
         // configuration tree, say): the transaction below answers it alone, in one request.
@@ -138,17 +140,20 @@ public final class V3Protocol implements EtcdProtocol {
         JsonNode answer = this.gateway.txn(array(), V3Directories.surroundings(key, ancestors, true, serializable),
                 array(), true, timeout, key);
         JsonNode responses = answer.path("responses");
+        long revision = revision(answer);
         List<JsonNode> exact = list(responses.path(0).path("response_range"), "kvs");
+        List<JsonNode> below = list(responses.path(1).path("response_range"), "kvs");
         if (!exact.isEmpty()) {
+            // A recursive read asks for what lies below too: a value cannot stand for it.
+            if (options.isRecursive()) {
+                V3Directories.checkLeaf(key, below, revision);
+            }
             return response("get", leaf(exact.get(0), this.leases.ttls(exact, timeout)), null, answer);
         }
-        List<JsonNode> below = list(responses.path(1).path("response_range"), "kvs");
         if (!below.isEmpty()) {
-            return response("get",
-                    V3Directories.directory(key, below, options, false, this.leases.ttls(below, timeout)), null,
-                    answer);
+            return response("get", V3Directories.directory(key, below, options, false, revision,
+                    (shown) -> this.leases.ttls(shown, timeout)), null, answer);
         }
-        long revision = revision(answer);
         EtcdException blocked = V3Directories.blockedPath(key, ancestors, responses, 2, revision);
         throw (blocked != null) ? blocked
                 : ERRORS.local(EtcdException.KEY_NOT_FOUND, "Key not found", key, key, revision);
@@ -267,36 +272,24 @@ public final class V3Protocol implements EtcdProtocol {
         return response(options.isCompare() ? "compareAndDelete" : "delete", node, prevNode, answer);
     }
 
-    /**
-     * One atomic delete of the range below the directory. A directory that is a key with a value is refused, as
-     * on v2; hidden keys go too (v3 has no hidden keys to leave).
-     */
+    /** See {@link V3DeleteAll}. */
     @Override
     public EtcdResponse deleteAll(String dir, WriteOptions options) {
-        Duration timeout = options.getTimeout();
-        String prefix = V3Keys.dirPrefix(dir);
-        ObjectNode delete = object().put("key", V3Keys.base64(prefix))
-            .put("range_end", V3Keys.prefixEnd(prefix)).put("prev_kv", true);
-        JsonNode deleted;
-        JsonNode answer;
-        if (dir.equals(EtcdKeys.ROOT)) {
-            answer = this.gateway.post("/v3/kv/deleterange", delete, false, timeout, dir);
-            deleted = answer;
-        }
-        else {
-            ArrayNode compare = array().add(V3Json.absent(dir));
-            answer = this.leases.write(compare, array().add(op("request_delete_range", delete)), array(), null,
-                    timeout, dir);
-            if (!answer.path("succeeded").asBoolean(false)) {
-                throw ERRORS.local(EtcdException.NOT_DIRECTORY, "Not a directory", dir, dir, revision(answer));
-            }
-            deleted = answer.path("responses").path(0).path("response_delete_range");
-        }
-        List<JsonNode> prevKvs = list(deleted, "prev_kvs");
-        EtcdNode prevNode = prevKvs.isEmpty() ? null
-                : V3Directories.directory(dir, prevKvs, ReadOptions.defaults().recursive(true).sorted(true), true,
-                        Map.of());
-        return response("delete", new EtcdNode(dir, null, true, 0, 0, null, null, null), prevNode, answer);
+        return this.deleteAll.delete(dir, options);
+    }
+
+    /**
+     * A {@code getTree} of a key with a value: v2's "Not a directory", unless keys that a listing would show lie
+     * below it too (a key on v3 may be both), which the directory model cannot show beside the value.
+     */
+    @Override
+    public EtcdException notADirectory(String key, EtcdResponse leaf, ReadOptions options) {
+        String prefix = V3Keys.dirPrefix(key);
+        JsonNode below = this.gateway.post("/v3/kv/range",
+                rangeRequest(prefix, V3Keys.prefixEnd(prefix), false, !options.isQuorum()).put("keys_only", true),
+                true, options.getTimeout(), key);
+        V3Directories.checkLeaf(key, list(below, "kvs"), revision(below));
+        return ERRORS.local(EtcdException.NOT_DIRECTORY, "Not a directory", key, key, leaf.etcdIndex());
     }
 
     // ---------------------------------------------------------------- watches and the cluster
