@@ -131,7 +131,11 @@ final class V3KeyValue implements EtcdKeyValueOperations {
                 RangeOptions read = this.options.revision(this.revision);
                 read = (this.end != null) ? read.range(KeyRange.to(this.end)) : read.range(KeyRange.single());
                 RangeResult result = range(this.next, read);
-                this.revision = result.revision();
+                if (this.revision == 0) {
+                    // The header revision is the keyspace's current one, also for a read at an older revision: it
+                    // fixes the revision of the later pages only when none was asked for.
+                    this.revision = result.revision();
+                }
                 this.more = result.more() && !result.kvs().isEmpty();
                 if (!result.kvs().isEmpty()) {
                     byte[] last = result.kvs().get(result.kvs().size() - 1).keyBytes();
