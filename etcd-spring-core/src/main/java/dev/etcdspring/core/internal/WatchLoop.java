@@ -159,6 +159,12 @@ public final class WatchLoop<E> implements EtcdWatch, WatchSink<E>, Runnable {
                 if (closed()) {
                     break;
                 }
+                if (this.delivered) {
+                    // A stream that delivered before it broke was a success: this failure starts a new outage,
+                    // reported and backed off afresh.
+                    recovered();
+                    backOff = backOff();
+                }
                 if (ex instanceof EtcdException etcd && etcd.getErrorCode() == EtcdException.EVENT_INDEX_CLEARED) {
                     if (resync()) {
                         backOff = backOff();

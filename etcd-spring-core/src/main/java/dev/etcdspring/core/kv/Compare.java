@@ -73,7 +73,7 @@ public final class Compare {
      * @return what is compared; then say how
      */
     public static Subject value(String key) {
-        return new Subject(KvBytes.utf8(key, "key"), Target.VALUE);
+        return new Subject(KvBytes.key(KvBytes.utf8(key, "key"), "key"), Target.VALUE);
     }
 
     /**
@@ -93,7 +93,7 @@ public final class Compare {
      * @return what is compared
      */
     public static Subject version(String key) {
-        return new Subject(KvBytes.utf8(key, "key"), Target.VERSION);
+        return new Subject(KvBytes.key(KvBytes.utf8(key, "key"), "key"), Target.VERSION);
     }
 
     /**
@@ -113,7 +113,7 @@ public final class Compare {
      * @return what is compared
      */
     public static Subject createRevision(String key) {
-        return new Subject(KvBytes.utf8(key, "key"), Target.CREATE);
+        return new Subject(KvBytes.key(KvBytes.utf8(key, "key"), "key"), Target.CREATE);
     }
 
     /**
@@ -133,7 +133,7 @@ public final class Compare {
      * @return what is compared
      */
     public static Subject modRevision(String key) {
-        return new Subject(KvBytes.utf8(key, "key"), Target.MOD);
+        return new Subject(KvBytes.key(KvBytes.utf8(key, "key"), "key"), Target.MOD);
     }
 
     /**
@@ -153,7 +153,7 @@ public final class Compare {
      * @return what is compared
      */
     public static Subject lease(String key) {
-        return new Subject(KvBytes.utf8(key, "key"), Target.LEASE);
+        return new Subject(KvBytes.key(KvBytes.utf8(key, "key"), "key"), Target.LEASE);
     }
 
     /**

@@ -84,9 +84,11 @@ public interface EtcdTxn {
      * Sends the transaction. One that writes is sent once: when its answer is lost, the exception says that it
      * may have been applied ({@link dev.etcdspring.core.EtcdException#isOutcomeUnknown()}).
      *
-     * @return which branch ran, and its results
-     * @throws IllegalArgumentException when etcd refuses the transaction as malformed (such as two writes to one
-     *         key)
+     * @return which branch ran, and its results; a comparison that failed is not an exception
+     *         ({@link TxnResult#succeeded()} is {@code false})
+     * @throws dev.etcdspring.core.EtcdException with HTTP status 400 when etcd refuses the transaction as malformed
+     *         (two writes to one key, more operations than its {@code --max-txn-ops}); nothing was written
+     * @throws IllegalStateException when this transaction was committed before
      */
     TxnResult commit();
 }

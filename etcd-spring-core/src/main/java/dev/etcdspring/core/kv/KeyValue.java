@@ -63,10 +63,11 @@ public final class KeyValue {
      * The value as text.
      *
      * @return the value, decoded as UTF-8; {@code ""} for an empty value
-     * @throws IllegalStateException if the value is not valid UTF-8 (see {@link #valueBytes()})
+     * @throws IllegalStateException if the value is not valid UTF-8 (see {@link #valueBytes()}); the message names
+     *         the key, not the value
      */
     public String value() {
-        return KvBytes.text(this.value, "value of " + KvBytes.display(this.key));
+        return KvBytes.valueText(this.value, this.key);
     }
 
     /**

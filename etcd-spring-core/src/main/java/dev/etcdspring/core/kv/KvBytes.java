@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Conversions between the caller's keys and values and the bytes etcd holds. A {@code String} is encoded as
@@ -54,6 +55,23 @@ public final class KvBytes {
      * @throws IllegalStateException when the bytes are not valid UTF-8 (read them as bytes instead)
      */
     public static String text(byte[] bytes, String what) {
+        return decode(bytes, () -> what + " " + display(bytes));
+    }
+
+    /**
+     * The text of a value that is UTF-8. Unlike {@link #text(byte[], String)}, a failure names the key and not the
+     * value's bytes, which may be a secret.
+     *
+     * @param value the value's bytes
+     * @param key the key that holds it, for the message
+     * @return the text
+     * @throws IllegalStateException when the value is not valid UTF-8 (read it as bytes instead)
+     */
+    public static String valueText(byte[] value, byte[] key) {
+        return decode(value, () -> "value of " + display(key) + " (" + value.length + " bytes)");
+    }
+
+    private static String decode(byte[] bytes, Supplier<String> shown) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -62,8 +80,7 @@ public final class KvBytes {
                 .toString();
         }
         catch (CharacterCodingException ex) {
-            throw new IllegalStateException(what + " " + display(bytes)
-                    + " is not valid UTF-8; read it with the byte[] accessor", ex);
+            throw new IllegalStateException(shown.get() + " is not valid UTF-8; read it with the byte[] accessor", ex);
         }
     }
 

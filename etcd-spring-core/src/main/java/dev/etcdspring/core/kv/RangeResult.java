@@ -9,7 +9,8 @@ import java.util.List;
  * @param kvs the keys, in the order asked for; empty for a count-only read or when nothing matched
  * @param count how many keys the range holds, the limit not applied
  * @param more whether the range holds more keys than were returned (a limit was reached)
- * @param revision the revision the read was made at
+ * @param revision the revision of the keyspace when the read was made: the answer's header revision, which for a
+ *        read {@link RangeOptions#revision(long) at an older revision} is the current one, not the one read at
  */
 public record RangeResult(List<KeyValue> kvs, long count, boolean more, long revision) implements OpResult {
 

@@ -36,7 +36,15 @@ public enum EtcdObservationDocumentation implements ObservationDocumentation {
      */
     public enum LowCardinalityKeyNames implements KeyName {
 
-        /** The operation: {@code get}, {@code tree}, {@code set}, {@code create}, {@code cas}, {@code swap}, .... */
+        /**
+         * The operation. The directory API's: {@code get}, {@code tree}, {@code set}, {@code create}, {@code cas},
+         * {@code swap}, {@code delete}, {@code delete-all}; the template's: {@code health}, {@code version},
+         * {@code members}. The v3-native key-value operations' ({@code opsForKeyValue()}): {@code range} (each page
+         * of a scan, and a watch's reads of where to start and of a resync), {@code put}, {@code delete-range},
+         * {@code txn}. The lease operations' ({@code opsForLeases()}): {@code lease-grant}, {@code keep-alive} (each
+         * renewal, also a kept-alive lease's), {@code revoke} (also a kept-alive lease's close),
+         * {@code time-to-live}, {@code leases}.
+         */
         OPERATION {
             @Override
             public String asString() {

@@ -94,9 +94,10 @@ final class V3Errors implements EtcdErrorTranslator {
         String text = body.path("message").asString(body.path("error").asString(""));
         int v2code = switch (code) {
             case 7, 16 -> EtcdException.UNAUTHORIZED;
-            // etcd answers a missing token and a wrong password as invalid arguments
+            // etcd answers a missing token and a wrong password as invalid arguments, and a put that keeps the
+            // value or lease of a key that does not exist ("etcdserver: key not found")
             case 3 -> text.contains("user name is empty") || text.contains("authentication failed")
-                    ? EtcdException.UNAUTHORIZED : 0;
+                    ? EtcdException.UNAUTHORIZED : text.contains("key not found") ? EtcdException.KEY_NOT_FOUND : 0;
             // compacted away; "a future revision" is out of range too, but nothing was lost
             case 11 -> text.contains("future") ? 0 : EtcdException.EVENT_INDEX_CLEARED;
             // "requested lease not found": a put with a lease that expired, a revoke of an unknown lease

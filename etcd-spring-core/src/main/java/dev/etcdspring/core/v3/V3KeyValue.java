@@ -58,15 +58,16 @@ final class V3KeyValue implements EtcdKeyValueOperations {
 
     @Override
     public RangeResult get(byte[] key, RangeOptions options) {
-        byte[] k = KvBytes.key(key, "key");
-        check(options, "options");
-        return range(k, options);
+        return range(key, options);
     }
 
+    /** One range request; its arguments are checked inside the observation, a refusal being a client error. */
     private RangeResult range(byte[] key, RangeOptions options) {
-        String shown = KvBytes.display(key);
+        String shown = shown(key);
         return this.observations.observe("range", shown, (context) -> {
-            ObjectNode request = V3KvCodec.range(key, options, serializable(options));
+            byte[] k = KvBytes.key(key, "key");
+            check(options, "options");
+            ObjectNode request = V3KvCodec.range(k, options, serializable(options));
             JsonNode answer = this.gateway.post("/v3/kv/range", request, true, options.getTimeout(), shown);
             return V3KvCodec.rangeResult(answer, V3Json.revision(answer));
         });
@@ -132,7 +133,11 @@ final class V3KeyValue implements EtcdKeyValueOperations {
                 RangeOptions read = this.options.revision(this.revision);
                 read = (this.end != null) ? read.range(KeyRange.to(this.end)) : read.range(KeyRange.single());
                 RangeResult result = range(this.next, read);
-                this.revision = result.revision();
+                if (this.revision == 0) {
+                    // The header revision is the keyspace's current one, also for a read at an older revision: it
+                    // fixes the revision of the later pages only when none was asked for.
+                    this.revision = result.revision();
+                }
                 this.more = result.more() && !result.kvs().isEmpty();
                 if (!result.kvs().isEmpty()) {
                     byte[] last = result.kvs().get(result.kvs().size() - 1).keyBytes();
@@ -152,11 +157,11 @@ final class V3KeyValue implements EtcdKeyValueOperations {
 
     @Override
     public PutResult put(byte[] key, byte[] value, PutOptions options) {
-        byte[] k = KvBytes.key(key, "key");
-        byte[] v = KvBytes.value(value, "value of " + KvBytes.display(k));
-        check(options, "options");
-        String shown = KvBytes.display(k);
+        String shown = shown(key);
         return this.observations.observe("put", shown, (context) -> {
+            byte[] k = KvBytes.key(key, "key");
+            byte[] v = KvBytes.value(value, "value of " + shown);
+            check(options, "options");
             JsonNode answer = this.gateway.post("/v3/kv/put", V3KvCodec.put(k, v, options), false,
                     options.getTimeout(), shown);
             return V3KvCodec.putResult(answer, V3Json.revision(answer));
@@ -165,10 +170,10 @@ final class V3KeyValue implements EtcdKeyValueOperations {
 
     @Override
     public DeleteResult delete(byte[] key, DeleteOptions options) {
-        byte[] k = KvBytes.key(key, "key");
-        check(options, "options");
-        String shown = KvBytes.display(k);
+        String shown = shown(key);
         return this.observations.observe("delete-range", shown, (context) -> {
+            byte[] k = KvBytes.key(key, "key");
+            check(options, "options");
             JsonNode answer = this.gateway.post("/v3/kv/deleterange", V3KvCodec.delete(k, options), false,
                     options.getTimeout(), shown);
             return V3KvCodec.deleteResult(answer, V3Json.revision(answer));
@@ -200,6 +205,11 @@ final class V3KeyValue implements EtcdKeyValueOperations {
         check(listener, "listener");
         return this.scope.watch(new V3KvWatchSource(k, options, this, this.watch), options.getFromRevision(),
                 options.getErrorHandler(), listener);
+    }
+
+    /** A key as observations and messages show it; {@code null} for none. */
+    private static String shown(byte[] key) {
+        return (key != null) ? KvBytes.display(key) : null;
     }
 
     private static void check(Object argument, String name) {

@@ -56,8 +56,8 @@ final class V3LeaseOperations implements EtcdLeaseOperations {
 
     /** A grant, with the id etcd chooses for 0. */
     private LeaseGrant grantWithId(Duration ttl, long id) {
-        long seconds = seconds(ttl);
         return this.observations.observe("lease-grant", (id != 0) ? name(id) : null, (context) -> {
+            long seconds = seconds(ttl);
             ObjectNode request = V3Json.object().put("TTL", Long.toString(seconds));
             if (id != 0) {
                 request.put("ID", Long.toString(id));
@@ -108,21 +108,36 @@ final class V3LeaseOperations implements EtcdLeaseOperations {
 
     @Override
     public Duration keepAliveOnce(long id) {
-        Duration ttl = renew(id, null);
-        if (ttl == null) {
-            throw notFound(id);
-        }
-        return ttl;
+        // Thrown inside the observation: a renewal of a lease that is gone is an etcd error (100) there too.
+        return this.observations.observe("keep-alive", name(id), (context) -> {
+            Duration ttl = renewal(id, null);
+            if (ttl == null) {
+                throw notFound(id);
+            }
+            return ttl;
+        });
+    }
+
+    /**
+     * One renewal of a kept-alive lease, observed; {@code null} when etcd answered without a time to live (the lease
+     * is gone: noted on the observation as not found, as a read of a missing key is).
+     */
+    private Duration renew(long id, Duration timeout) {
+        return this.observations.observe("keep-alive", name(id), (context) -> {
+            Duration ttl = renewal(id, timeout);
+            if (ttl == null) {
+                Observations.noteFailure(context, notFound(id));
+            }
+            return ttl;
+        });
     }
 
     /** One renewal; {@code null} when etcd answered without a time to live (the lease is gone). */
-    private Duration renew(long id, Duration timeout) {
-        return this.observations.observe("keep-alive", name(id), (context) -> {
-            JsonNode answer = this.gateway.post("/v3/lease/keepalive", V3Json.object().put("ID", Long.toString(id)),
-                    true, timeout, name(id));
-            long ttl = V3Json.number(answer.path("result").path("TTL"));
-            return (ttl > 0) ? Duration.ofSeconds(ttl) : null;
-        });
+    private Duration renewal(long id, Duration timeout) {
+        JsonNode answer = this.gateway.post("/v3/lease/keepalive", V3Json.object().put("ID", Long.toString(id)),
+                true, timeout, name(id));
+        long ttl = V3Json.number(answer.path("result").path("TTL"));
+        return (ttl > 0) ? Duration.ofSeconds(ttl) : null;
     }
 
     @Override
@@ -151,6 +166,7 @@ final class V3LeaseOperations implements EtcdLeaseOperations {
                     V3Json.object().put("ID", Long.toString(id)).put("keys", withKeys), true, null, name(id));
             long ttl = V3Json.number(answer.path("TTL"));
             if (ttl < 0) {
+                Observations.noteFailure(context, notFound(id));
                 return null;
             }
             List<byte[]> keys = new ArrayList<>();

@@ -49,6 +49,10 @@ class V3ErrorsTest {
             .getErrorCode()).isEqualTo(EtcdException.UNAUTHORIZED);
         assertThat(errors.translate(READ, answer(400, "{\"code\":11,\"message\":\"compacted\"}")).getErrorCode())
             .isEqualTo(EtcdException.EVENT_INDEX_CLEARED);
+        assertThat(errors.translate(WRITE, answer(400, "{\"code\":3,\"message\":\"etcdserver: key not found\"}")))
+            .as("a put that keeps the value or lease of a missing key").isInstanceOf(EtcdKeyNotFoundException.class);
+        assertThat(errors.translate(READ, answer(400, "{\"code\":11,\"message\":\"etcdserver: mvcc: required "
+                + "revision is a future revision\"}")).getErrorCode()).as("nothing was lost").isZero();
         EtcdException other = errors.translate(READ, answer(400, "{\"code\":3,\"message\":\"too many ops\"}"));
         assertThat(other.getErrorCode()).isZero();
         assertThat(other.getEtcdCause()).isEqualTo("gRPC 3 InvalidArgument");
