@@ -54,7 +54,7 @@ class KvWatchChaosTest {
                 EtcdTemplate watching = EtcdTemplate.builder().endpoints(link.url()).api(EtcdApi.V3)
                     .watchBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
                 EtcdWatch watch = watching.opsForKeyValue().watch("ch/", KvWatchOptions.prefix()
-                    .errorHandler(reported::add), received::add)) {
+                    .onError(reported::add), received::add)) {
             EtcdKeyValueOperations kv = direct.opsForKeyValue();
             Thread writer = new Thread(() -> {
                 try {

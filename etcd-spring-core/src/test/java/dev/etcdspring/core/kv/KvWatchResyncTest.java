@@ -69,7 +69,7 @@ class KvWatchResyncTest {
         this.raw.compact(compacted);
 
         try (EtcdWatch watch = this.kv.watch("rs/", KvWatchOptions.prefix().fromRevision(first)
-            .errorHandler(this.errors::add), this.events::add)) {
+            .onError(this.errors::add), this.events::add)) {
             await().atMost(WAIT).until(() -> this.events.size() == 1);
             KvWatchEvent resync = this.events.get(0);
             assertThat(resync.type()).isEqualTo(Type.RESYNC);
@@ -140,7 +140,7 @@ class KvWatchResyncTest {
                 EtcdTemplate watching = EtcdTemplate.builder().endpoints(link.url()).api(EtcdApi.V3)
                     .watchBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).build();
                 EtcdWatch watch = watching.opsForKeyValue().watch("rc/", KvWatchOptions.prefix().prevKv(true)
-                    .errorHandler(this.errors::add), this.events::add)) {
+                    .onError(this.errors::add), this.events::add)) {
             this.kv.put("rc/live", "2");
             await().atMost(WAIT).until(() -> this.events.size() == 1);
             assertThat(this.events.get(0).type()).isEqualTo(Type.PUT);

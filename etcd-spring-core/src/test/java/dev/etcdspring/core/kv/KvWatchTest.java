@@ -56,7 +56,7 @@ class KvWatchTest {
     }
 
     private EtcdWatch watch(String key, KvWatchOptions options) {
-        return this.kv.watch(key, options.errorHandler(this.errors::add), this.events::add);
+        return this.kv.watch(key, options.onError(this.errors::add), this.events::add);
     }
 
     /** The changes received, as "TYPE key=value", progress events left out. */
@@ -258,7 +258,7 @@ class KvWatchTest {
     void aListenerThatThrowsGoesToTheErrorHandlerAndTheWatchGoesOn() {
         RuntimeException boom = new IllegalStateException("listener failed");
         List<KvWatchEvent> seen = new CopyOnWriteArrayList<>();
-        try (EtcdWatch watch = this.kv.watch("w/throws", KvWatchOptions.defaults().errorHandler(this.errors::add),
+        try (EtcdWatch watch = this.kv.watch("w/throws", KvWatchOptions.defaults().onError(this.errors::add),
                 (event) -> {
                     seen.add(event);
                     if (event.kv().value().equals("bad")) {
