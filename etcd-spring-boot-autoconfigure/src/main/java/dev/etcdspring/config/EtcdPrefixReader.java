@@ -98,8 +98,11 @@ final class EtcdPrefixReader {
     }
 
     private static EtcdKeyNotFoundException notFound(String what, String key, long revision) {
+        // Seen in etcd's answer (a 200): not a status of 0, which means no answer, and which the loader retries as
+        // etcd out of reach.
         return new EtcdKeyNotFoundException("Key not found: " + what,
-                EtcdException.Details.forKey(key).errorCode(EtcdException.KEY_NOT_FOUND).index(revision).build(),
+                EtcdException.Details.forKey(key).errorCode(EtcdException.KEY_NOT_FOUND).httpStatus(200).index(revision)
+                    .build(),
                 null);
     }
 }
