@@ -86,14 +86,18 @@ final class EtcdPrefixReader {
         keys.put(name, key);
     }
 
-    /** Text from UTF-8 bytes; bytes that are not UTF-8 are refused, naming the key, rather than replaced. */
+    /**
+     * Text from UTF-8 bytes; bytes that are not UTF-8 are refused, naming the key, rather than replaced. A key is
+     * shown escaped; a value never (it may be a secret).
+     */
     private static String text(byte[] bytes, String key) {
         try {
-            return KvBytes.text(bytes, (key != null) ? "the value of etcd key '" + key + "'" : "the etcd key");
+            return KvBytes.text(bytes, "the etcd key");
         }
         catch (IllegalStateException ex) {
-            throw new InvalidEtcdDocumentException(ex.getMessage().replace("; read it with the byte[] accessor", "")
-                    + ", so it cannot be configuration");
+            String what = (key != null) ? "the value of etcd key '" + key + "' (" + bytes.length + " bytes)"
+                    : "the etcd key " + KvBytes.display(bytes);
+            throw new InvalidEtcdDocumentException(what + " is not valid UTF-8, so it cannot be configuration");
         }
     }
 

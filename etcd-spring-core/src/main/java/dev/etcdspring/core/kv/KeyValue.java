@@ -66,7 +66,14 @@ public final class KeyValue {
      * @throws IllegalStateException if the value is not valid UTF-8 (see {@link #valueBytes()})
      */
     public String value() {
-        return KvBytes.text(this.value, "value of " + KvBytes.display(this.key));
+        try {
+            return KvBytes.text(this.value, "value");
+        }
+        catch (IllegalStateException ex) {
+            // Not KvBytes' message, which shows the bytes: a value may be a secret (see toString).
+            throw new IllegalStateException("the value of " + KvBytes.display(this.key) + " (" + this.value.length
+                    + " bytes) is not valid UTF-8; read it with valueBytes()", ex.getCause());
+        }
     }
 
     /**

@@ -112,7 +112,13 @@ class EtcdctlInteropTest {
         this.etcdctl.put("bin/all-bytes", value);
         KeyValue read = this.kv.get("bin/all-bytes");
         assertThat(read.valueBytes()).isEqualTo(value);
-        assertThatIllegalStateException().as("not UTF-8: refused as text, never replaced").isThrownBy(read::value);
+        assertThatIllegalStateException().as("not UTF-8: refused as text, never replaced").isThrownBy(read::value)
+            .withMessageContaining("bin/all-bytes");
+        this.etcdctl.put("bin/secret", "s3cret\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatIllegalStateException().isThrownBy(() -> this.kv.get("bin/secret").value())
+            .withMessageContaining("bin/secret")
+            .withMessageNotContaining("s3cret")
+            .satisfies((ex) -> assertThat(ex.getCause()).hasMessageNotContaining("s3cret"));
         byte[] newlineEnded = "line\n".getBytes(StandardCharsets.UTF_8);
         this.etcdctl.put("bin/newline", newlineEnded);
         assertThat(this.kv.get("bin/newline").valueBytes()).as("stdin is taken whole, nothing trimmed")
