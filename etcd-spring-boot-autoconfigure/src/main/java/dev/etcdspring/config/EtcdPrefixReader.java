@@ -86,18 +86,24 @@ final class EtcdPrefixReader {
         keys.put(name, key);
     }
 
-    /** Text from UTF-8 bytes; bytes that are not UTF-8 are refused, naming the key, rather than replaced. */
+    /**
+     * Text from UTF-8 bytes; bytes that are not UTF-8 are refused, naming the key, rather than replaced. A key is
+     * shown escaped; a value never (it may be a secret).
+     */
     private static String text(byte[] bytes, String key) {
         try {
-            return KvBytes.text(bytes, (key != null) ? "the value of etcd key '" + key + "'" : "the etcd key");
+            return KvBytes.text(bytes, "the etcd key");
         }
         catch (IllegalStateException ex) {
-            throw new InvalidEtcdDocumentException(ex.getMessage().replace("; read it with the byte[] accessor", "")
-                    + ", so it cannot be configuration");
+            String what = (key != null) ? "the value of etcd key '" + key + "' (" + bytes.length + " bytes)"
+                    : "the etcd key " + KvBytes.display(bytes);
+            throw new InvalidEtcdDocumentException(what + " is not valid UTF-8, so it cannot be configuration");
         }
     }
 
     private static EtcdKeyNotFoundException notFound(String what, String key, long revision) {
+        // Seen in etcd's answer (a 200): not a status of 0, which means no answer, and which the loader retries as
+        // etcd out of reach.
         return new EtcdKeyNotFoundException("Key not found: " + what,
                 EtcdException.Details.forKey(key).errorCode(EtcdException.KEY_NOT_FOUND).httpStatus(200).index(revision)
                     .build(),
