@@ -85,6 +85,7 @@ public final class EtcdBenchmarks {
             Wrk wrk = Wrk.find(out.resolve("wrk"));
             List<Scenario> scenarios = scenarios(runner, endpoint, clients, wrk);
             List<SwapCheck> swapChecks = swapScenarios(scenarios, runner, clients);
+            scenarios.addAll(KvBenchmarks.scenarios(runner, clients.get(EtcdApi.V3)));
             // bench.only: a comma-separated list of name prefixes ("GET,swap"), for a before-and-after comparison of
             // a few lines that is quicker than the whole table.
             List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream()
@@ -92,6 +93,12 @@ public final class EtcdBenchmarks {
             if (!only.isEmpty()) {
                 scenarios.removeIf((s) -> only.stream().noneMatch(s.name::startsWith));
                 swapChecks.removeIf((c) -> scenarios.stream().noneMatch((s) -> s.name.equals(c.name())));
+            }
+            if (scenarios.stream().anyMatch(KvBenchmarks::isKv)) {
+                long seeding = System.nanoTime();
+                KvBenchmarks.seed(((TemplateClient) clients.get(EtcdApi.V3).get(Column.OURS)).template().opsForKeyValue());
+                System.out.printf("v3: wrote the %,d keys of %s in %.1f s%n", KvBenchmarks.PREFIX_KEYS,
+                        KvBenchmarks.PREFIX, (System.nanoTime() - seeding) / 1e9);
             }
             System.out.printf("etcd %s at %s; %d scenarios, %d rounds of %s after a warm-up round of %s%n", etcdVersion,
                     endpoint, scenarios.size(), rounds, round, warmup);
@@ -111,7 +118,11 @@ public final class EtcdBenchmarks {
             }
             String bulk = Boolean.parseBoolean(System.getProperty("bench.bulk", "true"))
                     ? bulkAndSpring(endpoint, clients, out) : "";
-            String table = Report.markdown(scenarios, preamble) + "\n" + String.join("\n", checks) + "\n\n" + bulk;
+            List<Scenario> kv = scenarios.stream().filter(KvBenchmarks::isKv).toList();
+            List<Scenario> main = scenarios.stream().filter((s) -> !KvBenchmarks.isKv(s)).toList();
+            String table = (main.isEmpty() ? preamble + "\n"
+                    : Report.markdown(main, preamble) + "\n" + String.join("\n", checks) + "\n")
+                    + (kv.isEmpty() ? "" : "\n" + Report.kvMarkdown(kv)) + "\n" + bulk;
             Files.createDirectories(out);
             Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
             Report.chart(scenarios, "etcd clients against etcd " + etcdVersion + ", one run", out.resolve("benchmark-results.png"));
@@ -306,6 +317,7 @@ public final class EtcdBenchmarks {
             }
             try {
                 double rate = s.loads.get(column).run(s.threads, duration);
+                s.keepTurn(column, round > 0);
                 if (round > 0) {
                     s.rates.computeIfAbsent(column, (c) -> new ArrayList<>()).add(rate);
                 }
