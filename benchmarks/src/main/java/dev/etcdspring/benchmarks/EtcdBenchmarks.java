@@ -31,7 +31,8 @@ import dev.etcdspring.test.EtcdCluster;
  * key, linearizable and local, at 1 and 8 threads, and set and compare-and-set by index at 1 thread: ours against
  * {@code wrk} (when installed), a raw keep-alive socket, the JDK {@code HttpClient}, etcd4j (v2) and jetcd (v3).
  * The contenders take turns round by round, so that the machine's drift hits them alike; each cell is the median
- * of the rounds, each ratio the median of the same-round ratios. Writes {@code benchmarks/target/benchmark-results.md}
+ * of the rounds, each ratio the median of the same-round ratios. The v3-native API ({@link KvBenchmarks}, scenarios
+ * named {@code kv ...}) is measured in the same rounds against jetcd and the raw socket, each request timed. Writes {@code benchmarks/target/benchmark-results.md}
  * and {@code benchmarks/target/benchmark-results.png} and prints the table. Exits with 1 if a client failed.
  */
 public final class EtcdBenchmarks {
@@ -364,7 +365,16 @@ public final class EtcdBenchmarks {
                 connection per thread; "best Java client" is the fastest of the JDK HttpClient, etcd4j and jetcd in \
                 that round. Libraries: %s. Command: `%s` (this run: %.0f s from etcd's start).""",
                 etcdVersion, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds,
-                round.toMillis() / 1000.0, warmup.toMillis() / 1000.0, libraries(), COMMAND, elapsed);
+                round.toMillis() / 1000.0, warmup.toMillis() / 1000.0, libraries(), command(), elapsed);
+    }
+
+    /** The command, with the selection when there was one. */
+    private static String command() {
+        String only = System.getProperty("bench.only", "");
+        String bulk = System.getProperty("bench.bulk", "true");
+        String selection = "-Dbench.only=" + only;
+        return COMMAND + (only.isBlank() ? "" : " " + (only.contains(" ") ? "\"" + selection + "\"" : selection))
+                + (Boolean.parseBoolean(bulk) ? "" : " -Dbench.bulk=false");
     }
 
     /** The jars the clients were loaded from, which name their versions. */
