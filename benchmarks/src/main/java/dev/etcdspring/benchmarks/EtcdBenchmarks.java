@@ -31,7 +31,8 @@ import dev.etcdspring.test.EtcdCluster;
  * key, linearizable and local, at 1 and 8 threads, and set and compare-and-set by index at 1 thread: ours against
  * {@code wrk} (when installed), a raw keep-alive socket, the JDK {@code HttpClient}, etcd4j (v2) and jetcd (v3).
  * The contenders take turns round by round, so that the machine's drift hits them alike; each cell is the median
- * of the rounds, each ratio the median of the same-round ratios. Writes {@code benchmarks/target/benchmark-results.md}
+ * of the rounds, each ratio the median of the same-round ratios. The v3-native API ({@link KvBenchmarks}, scenarios
+ * named {@code kv ...}) is measured in the same rounds against jetcd and the raw socket, each request timed. Writes {@code benchmarks/target/benchmark-results.md}
  * and {@code benchmarks/target/benchmark-results.png} and prints the table. Exits with 1 if a client failed.
  */
 public final class EtcdBenchmarks {
@@ -85,6 +86,7 @@ public final class EtcdBenchmarks {
             Wrk wrk = Wrk.find(out.resolve("wrk"));
             List<Scenario> scenarios = scenarios(runner, endpoint, clients, wrk);
             List<SwapCheck> swapChecks = swapScenarios(scenarios, runner, clients);
+            scenarios.addAll(KvBenchmarks.scenarios(runner, clients.get(EtcdApi.V3)));
             // bench.only: a comma-separated list of name prefixes ("GET,swap"), for a before-and-after comparison of
             // a few lines that is quicker than the whole table.
             List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream()
@@ -92,6 +94,12 @@ public final class EtcdBenchmarks {
             if (!only.isEmpty()) {
                 scenarios.removeIf((s) -> only.stream().noneMatch(s.name::startsWith));
                 swapChecks.removeIf((c) -> scenarios.stream().noneMatch((s) -> s.name.equals(c.name())));
+            }
+            if (scenarios.stream().anyMatch(KvBenchmarks::isKv)) {
+                long seeding = System.nanoTime();
+                KvBenchmarks.seed(((TemplateClient) clients.get(EtcdApi.V3).get(Column.OURS)).template().opsForKeyValue());
+                System.out.printf("v3: wrote the %,d keys of %s in %.1f s%n", KvBenchmarks.PREFIX_KEYS,
+                        KvBenchmarks.PREFIX, (System.nanoTime() - seeding) / 1e9);
             }
             System.out.printf("etcd %s at %s; %d scenarios, %d rounds of %s after a warm-up round of %s%n", etcdVersion,
                     endpoint, scenarios.size(), rounds, round, warmup);
@@ -111,7 +119,11 @@ public final class EtcdBenchmarks {
             }
             String bulk = Boolean.parseBoolean(System.getProperty("bench.bulk", "true"))
                     ? bulkAndSpring(endpoint, clients, out) : "";
-            String table = Report.markdown(scenarios, preamble) + "\n" + String.join("\n", checks) + "\n\n" + bulk;
+            List<Scenario> kv = scenarios.stream().filter(KvBenchmarks::isKv).toList();
+            List<Scenario> main = scenarios.stream().filter((s) -> !KvBenchmarks.isKv(s)).toList();
+            String table = (main.isEmpty() ? preamble + "\n"
+                    : Report.markdown(main, preamble) + "\n" + String.join("\n", checks) + "\n")
+                    + (kv.isEmpty() ? "" : "\n" + Report.kvMarkdown(kv)) + "\n" + bulk;
             Files.createDirectories(out);
             Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
             Report.chart(scenarios, "etcd clients against etcd " + etcdVersion + ", one run", out.resolve("benchmark-results.png"));
@@ -306,6 +318,7 @@ public final class EtcdBenchmarks {
             }
             try {
                 double rate = s.loads.get(column).run(s.threads, duration);
+                s.keepTurn(column, round > 0);
                 if (round > 0) {
                     s.rates.computeIfAbsent(column, (c) -> new ArrayList<>()).add(rate);
                 }
@@ -352,7 +365,16 @@ public final class EtcdBenchmarks {
                 connection per thread; "best Java client" is the fastest of the JDK HttpClient, etcd4j and jetcd in \
                 that round. Libraries: %s. Command: `%s` (this run: %.0f s from etcd's start).""",
                 etcdVersion, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds,
-                round.toMillis() / 1000.0, warmup.toMillis() / 1000.0, libraries(), COMMAND, elapsed);
+                round.toMillis() / 1000.0, warmup.toMillis() / 1000.0, libraries(), command(), elapsed);
+    }
+
+    /** The command, with the selection when there was one. */
+    private static String command() {
+        String only = System.getProperty("bench.only", "");
+        String bulk = System.getProperty("bench.bulk", "true");
+        String selection = "-Dbench.only=" + only;
+        return COMMAND + (only.isBlank() ? "" : " " + (only.contains(" ") ? "\"" + selection + "\"" : selection))
+                + (Boolean.parseBoolean(bulk) ? "" : " -Dbench.bulk=false");
     }
 
     /** The jars the clients were loaded from, which name their versions. */

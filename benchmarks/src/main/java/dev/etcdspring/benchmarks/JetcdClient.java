@@ -28,6 +28,11 @@ final class JetcdClient implements Client {
         this.kv = this.client.getKVClient();
     }
 
+    /** jetcd's own key-value client, for the v3-native measurements. */
+    KV kv() {
+        return this.kv;
+    }
+
     @Override
     public String get(String key, boolean linearizable) throws Exception {
         GetResponse response = this.kv.get(bytes(key), linearizable ? GetOption.DEFAULT : SERIALIZABLE).get();

@@ -72,6 +72,64 @@ final class Report {
         return md.toString();
     }
 
+    /**
+     * The v3-native scenarios ({@link KvBenchmarks}): for ours, jetcd and the raw socket, requests/s (the median of
+     * the rounds) and the p50 and p99 latency of every request of the measured rounds together; then ours ÷ each
+     * baseline's rate in the same round, the median over the rounds.
+     */
+    static String kvMarkdown(List<Scenario> scenarios) {
+        Column[] columns = { Column.OURS, Column.JETCD, Column.RAW };
+        StringBuilder md = new StringBuilder("""
+                ## The v3-native API (`opsForKeyValue()`), requests/s and latency
+
+                Requests/s: the median of the rounds; p50 / p99: of every request of the measured rounds together, in \
+                milliseconds, each request timed from the caller's side; a ratio is ours ÷ the baseline's rate in the \
+                same round, the median over the rounds. jetcd blocks on each future (`.get()`); the raw socket sends \
+                the same JSON to the gateway as ours and reads the answer by string search (a prefix: only its count; \
+                a scan: the last key of each page). Each thread of a transaction has a key of its own, so its \
+                comparison always holds (the `else` get is sent, never run).
+
+                | case |""");
+        for (Column column : columns) {
+            String label = (column == Column.OURS) ? "**ours**" : column.label;
+            md.append(' ').append(label).append(", req/s | ").append(label).append(", p50 / p99 ms |");
+        }
+        md.append(" ours × jetcd | ours × raw socket |\n|---|").append("---:|".repeat(columns.length * 2 + 2))
+            .append('\n');
+        List<String> failures = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            md.append("| ").append(s.name.substring(KvBenchmarks.NAME.length())).append(" |");
+            for (Column column : columns) {
+                if (s.measured(column)) {
+                    String rate = String.format(Locale.ROOT, "%,.0f", s.median(column));
+                    String latency = String.format(Locale.ROOT, "%s / %s", millis(s.latencyMillis(column, 50)),
+                            millis(s.latencyMillis(column, 99)));
+                    md.append(' ').append((column == Column.OURS) ? "**" + rate + "**" : rate).append(" | ")
+                        .append(latency).append(" |");
+                }
+                else {
+                    String note = s.notes.getOrDefault(column, "–");
+                    if (note.startsWith("failed")) {
+                        failures.add(s.name + ", " + column.label + ": " + note);
+                        note = "failed";
+                    }
+                    md.append(' ').append(note).append(" | |");
+                }
+            }
+            md.append(' ').append(ratio(s.oursOver(Column.JETCD))).append(" | ").append(ratio(s.oursOver(Column.RAW)))
+                .append(" |\n");
+        }
+        if (!failures.isEmpty()) {
+            md.append("\nFailures:\n\n");
+            failures.forEach((f) -> md.append("- ").append(f.replace('\n', ' ')).append('\n'));
+        }
+        return md.toString();
+    }
+
+    private static String millis(double millis) {
+        return Double.isNaN(millis) ? "–" : String.format(Locale.ROOT, (millis < 10) ? "%.2f" : "%.0f", millis);
+    }
+
     private static String ratio(double ratio) {
         return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio);
     }

@@ -48,6 +48,12 @@ final class Scenario {
     /** Why a column has no rate: "not installed", or the failure. */
     final Map<Column, String> notes = new EnumMap<>(Column.class);
 
+    /** Each request's latency in nanoseconds, over the measured rounds, for the loads that time their requests. */
+    private final Map<Column, List<long[]>> latencies = new EnumMap<>(Column.class);
+
+    /** The latencies of each column's last turn, until {@link #keepTurn} keeps or drops them. */
+    private final Map<Column, long[]> lastTurn = new EnumMap<>(Column.class);
+
     Scenario(String name, int threads) {
         this.name = name;
         this.threads = threads;
@@ -61,6 +67,45 @@ final class Scenario {
     Scenario note(Column column, String note) {
         this.notes.put(column, note);
         return this;
+    }
+
+    /** Called by a timed load: the latencies of the turn it just ran. */
+    void timed(Column column, long[] nanos) {
+        this.lastTurn.put(column, nanos);
+    }
+
+    /** After a column's turn: keeps its latencies if the round is measured, drops them after the warm-up. */
+    void keepTurn(Column column, boolean measured) {
+        long[] nanos = this.lastTurn.remove(column);
+        if (nanos != null && measured) {
+            this.latencies.computeIfAbsent(column, (c) -> new ArrayList<>()).add(nanos);
+        }
+    }
+
+    /**
+     * A percentile of the column's latencies over all measured rounds together (nearest rank).
+     *
+     * @param percentile 50 for the median, 99, ...
+     * @return milliseconds; {@code NaN} when the column kept no latencies
+     */
+    double latencyMillis(Column column, double percentile) {
+        long[] sorted = pooled(column);
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(percentile / 100 * sorted.length);
+        return sorted[Math.max(0, rank - 1)] / 1e6;
+    }
+
+    /** How many requests the column's latencies were taken of. */
+    int latencyCount(Column column) {
+        return this.latencies.getOrDefault(column, List.of()).stream().mapToInt((l) -> l.length).sum();
+    }
+
+    private long[] pooled(Column column) {
+        long[] all = this.latencies.getOrDefault(column, List.of()).stream().flatMapToLong(Arrays::stream).toArray();
+        Arrays.sort(all);
+        return all;
     }
 
     /** Whether the column has a rate for every round so far. */
