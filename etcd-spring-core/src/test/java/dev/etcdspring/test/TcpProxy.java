@@ -8,14 +8,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy in front of a real etcd whose link can be cut and restored, for faults a server cannot produce on
  * demand: while cut, every open connection is dropped and every new one is hung up on at once, as a network
- * partition between the client and etcd would look to the client.
+ * partition between the client and etcd would look to the client. It can also {@link #stall()} (a blackhole: the
+ * connections stay open and nothing gets through, so that the client sees only its own timeouts) and
+ * {@link #delayToTarget(Duration) delay} what clients send, or {@link #delayToClient(Duration) what etcd answers},
+ * as a slow link would.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -28,6 +36,12 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
 
     private volatile boolean cut;
+
+    private volatile boolean stalled;
+
+    private volatile long delayToTargetNanos;
+
+    private volatile long delayToClientNanos;
 
     private TcpProxy(String target) {
         this.target = URI.create(target);
@@ -80,10 +94,46 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /**
-     * Lets connections through again.
+     * Keeps every connection open and accepts new ones, but passes nothing on in either direction until
+     * {@link #restore()}: what arrives meanwhile is dropped, as a network that loses every packet would drop it.
+     * Once this returns, no more bytes reach either side.
+     */
+    public void stall() {
+        this.stalled = true;
+        // A pump writes under its lock and checks the flag first: taking each lock waits out a write under way.
+        this.pumpLocks.forEach((lock) -> {
+            synchronized (lock) {
+                // nothing: the write under way, if any, is over
+            }
+        });
+    }
+
+    /**
+     * Holds every chunk a client sends for {@code delay} before passing it on to etcd (each chunk on its own, so
+     * that the link's latency is the delay however the client splits its writes).
+     *
+     * @param delay the delay, zero for none; applies to what arrives from now on
+     */
+    public void delayToTarget(Duration delay) {
+        this.delayToTargetNanos = delay.toNanos();
+    }
+
+    /**
+     * Holds every chunk etcd answers for {@code delay} before passing it on to the client, as
+     * {@link #delayToTarget(Duration)} does the other way.
+     *
+     * @param delay the delay, zero for none; applies to what arrives from now on
+     */
+    public void delayToClient(Duration delay) {
+        this.delayToClientNanos = delay.toNanos();
+    }
+
+    /**
+     * Lets connections through again, after {@link #cut()} or {@link #stall()}; a delay stays.
      */
     public void restore() {
         this.cut = false;
+        this.stalled = false;
     }
 
     private void accept() {
@@ -98,8 +148,8 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(this.target.getHost(), this.target.getPort());
                 this.sockets.add(client);
                 this.sockets.add(upstream);
-                pipe(client, upstream);
-                pipe(upstream, client);
+                pipe(client, upstream, true);
+                pipe(upstream, client, false);
             }
             catch (IOException ex) {
                 if (this.server.isClosed()) {
@@ -109,21 +159,62 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to) {
-        Thread pump = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+    private final Set<Object> pumpLocks = ConcurrentHashMap.newKeySet();
+
+    /** A chunk read, and when it may be passed on. */
+    private record Chunk(byte[] bytes, long dueNanos) {
+    }
+
+    private static final Chunk END = new Chunk(new byte[0], 0);
+
+    private void pipe(Socket from, Socket to, boolean toTarget) {
+        Object lock = new Object();
+        this.pumpLocks.add(lock);
+        // The reader stamps each chunk with its due time and the writer passes it on then, so that a delay is a
+        // latency, not a throttle; both end when either side goes away.
+        BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = from.getInputStream()) {
+                byte[] buffer = new byte[8192];
+                for (int n; (n = in.read(buffer)) != -1;) {
+                    long delay = toTarget ? this.delayToTargetNanos : this.delayToClientNanos;
+                    chunks.add(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + delay));
+                }
             }
             catch (IOException ex) {
                 // one side went away
             }
             finally {
+                chunks.add(END);
+            }
+        }, "tcp-proxy-pump");
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = to.getOutputStream()) {
+                for (Chunk chunk; (chunk = chunks.take()) != END;) {
+                    for (long left; (left = chunk.dueNanos() - System.nanoTime()) > 0;) {
+                        TimeUnit.NANOSECONDS.sleep(left);
+                    }
+                    synchronized (lock) {
+                        if (!this.stalled) {
+                            out.write(chunk.bytes());
+                            out.flush();
+                        }
+                    }
+                }
+            }
+            catch (IOException | InterruptedException ex) {
+                // one side went away
+            }
+            finally {
+                this.pumpLocks.remove(lock);
                 closeQuietly(from);
                 closeQuietly(to);
             }
         }, "tcp-proxy-pump");
-        pump.setDaemon(true);
-        pump.start();
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
     }
 
     private static void closeQuietly(Socket socket) {

@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * A kept-alive lease: one long task on the template's executor that renews it and watches its safe deadline: the
  * send time of the last acknowledged renewal plus the time to live that renewal granted. etcd counts the time to
  * live from when it handled the renewal, which is after it was sent, so before that deadline the lease certainly
- * lives. {@link #isAlive()} reads the clock itself, so it is exact even while a renewal is in flight.
+ * lives. {@link #isAlive()} reads the clock itself, so it is exact even while a renewal is in flight; and once it
+ * has said {@code false} it says so for good: an acknowledgement that arrives after the deadline does not move it
+ * (it is checked against the clock under the same lock as {@link #isAlive()}), and the loss is reported.
  *
- * <p>A renewal's timeout is what is left until the deadline (rounded up to a fifth of a second, so that a lease
- * needs only a few distinct HTTP clients), so that the loop is back to report a loss at most that much after the
- * deadline. A failed renewal is tried again after a short pause, until the deadline.
+ * <p>A renewal's timeout is what is left until the deadline, rounded down to a fifth of a second (so that a lease
+ * needs only a few distinct HTTP clients), so that the loop is back to report a loss at the deadline; with less than
+ * that left no renewal is sent. A failed renewal is tried again after a short pause, until the deadline.
  */
 public final class KeepAliveLoop implements EtcdLease, Runnable {
 
@@ -71,14 +73,23 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * Guards the setting of {@link #loss}, the adding of listeners, and the moving of {@link #deadline} against
+     * {@link #isAlive()}'s reading of it.
+     */
+    private final Object lock = new Object();
+
+    /** The thread running the loop, while it runs it. */
+    private volatile Thread loopThread;
+
     private final Consumer<KeepAliveLoop> onEnd;
 
     private volatile long ttlNanos;
 
-    /** The safe deadline, by {@link System#nanoTime()}. */
+    /** The safe deadline, by {@link System#nanoTime()}; moved only under {@link #lock}, and never once passed. */
     private volatile long deadline;
 
-    /** Why the lease was lost; {@code null} while it is not. Set once, under {@code this}. */
+    /** Why the lease was lost; {@code null} while it is not. Set once, under {@link #lock}. */
     private volatile LeaseLoss loss;
 
     private Throwable lossCause;
@@ -117,32 +128,45 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
 
     @Override
     public void run() {
-        this.task.run(this::loop);
+        this.task.run(() -> {
+            this.loopThread = Thread.currentThread();
+            try {
+                loop();
+            }
+            finally {
+                this.loopThread = null;
+            }
+        });
     }
 
     private void loop() {
         long due = this.deadline - this.ttlNanos + this.ttlNanos / 3;
         Throwable lastFailure = null;
-        while (!this.task.isStopped()) {
+        while (!this.task.isStopped() && !this.closed.get()) {
             long now = System.nanoTime();
             long left = this.deadline - now;
             if (left <= 0) {
                 lost(LeaseLoss.DEADLINE_PASSED, lastFailure);
                 return;
             }
-            if (now < due) {
-                pause(Math.min(due, this.deadline) - now);
+            Duration timeout = timeout(left);
+            if (now < due || timeout == null) {
+                // Not due yet; or too little left for an answer to come back in time, so wait for the deadline.
+                pause(((timeout != null) ? Math.min(due, this.deadline) : this.deadline) - now);
                 continue;
             }
             long sent = System.nanoTime();
             try {
-                Duration granted = this.renewal.renew(this.id, timeout(left));
+                Duration granted = this.renewal.renew(this.id, timeout);
                 if (granted == null) {
                     lost(LeaseLoss.EXPIRED, null);
                     return;
                 }
-                this.ttlNanos = granted.toNanos();
-                this.deadline = sent + this.ttlNanos;
+                if (!extend(sent, granted)) {
+                    // Acknowledged only after the deadline passed: isAlive() may have said false already.
+                    lost(LeaseLoss.DEADLINE_PASSED, lastFailure);
+                    return;
+                }
                 due = sent + this.ttlNanos / 3;
                 if (lastFailure != null) {
                     logger.info("Lease {} renewed again", Long.toHexString(this.id));
@@ -164,10 +188,28 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
         }
     }
 
-    /** What is left until the deadline, rounded up to the step, so that timeouts take few distinct values. */
+    /**
+     * What is left until the deadline, rounded down to the step, so that timeouts take few distinct values and a
+     * renewal is over by the deadline; {@code null} for less than a step.
+     */
     private static Duration timeout(long leftNanos) {
-        long steps = (leftNanos + TIMEOUT_STEP_NANOS - 1) / TIMEOUT_STEP_NANOS;
-        return Duration.ofNanos(Math.max(1, steps) * TIMEOUT_STEP_NANOS);
+        long steps = leftNanos / TIMEOUT_STEP_NANOS;
+        return (steps > 0) ? Duration.ofNanos(steps * TIMEOUT_STEP_NANOS) : null;
+    }
+
+    /**
+     * Moves the deadline for an acknowledged renewal, unless the current one has passed: a lease that was not
+     * alive does not come back.
+     */
+    private boolean extend(long sent, Duration granted) {
+        synchronized (this.lock) {
+            if (System.nanoTime() - this.deadline >= 0) {
+                return false;
+            }
+            this.ttlNanos = granted.toNanos();
+            this.deadline = sent + this.ttlNanos;
+            return true;
+        }
     }
 
     /** A tenth of the time to live, between 50 and 500 ms: several attempts fit before the deadline. */
@@ -186,7 +228,7 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
     }
 
     private void lost(LeaseLoss reason, Throwable cause) {
-        synchronized (this) {
+        synchronized (this.lock) {
             if (this.loss != null || this.closed.get()) {
                 return;
             }
@@ -221,13 +263,20 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
 
     @Override
     public boolean isAlive() {
-        return this.loss == null && !this.closed.get() && System.nanoTime() - this.deadline < 0;
+        return remainingNanos() > 0;
     }
 
     @Override
     public Duration remaining() {
-        long left = this.deadline - System.nanoTime();
-        return isAlive() ? Duration.ofNanos(Math.max(0, left)) : Duration.ZERO;
+        return Duration.ofNanos(remainingNanos());
+    }
+
+    /** Under the lock, so that a deadline seen passed is not moved afterwards (see {@link #extend}). */
+    private long remainingNanos() {
+        synchronized (this.lock) {
+            long left = this.deadline - System.nanoTime();
+            return (this.loss == null && !this.closed.get() && left > 0) ? left : 0;
+        }
     }
 
     @Override
@@ -237,10 +286,13 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
         }
         LeaseLoss lostAlready;
         Throwable cause;
-        synchronized (this) {
-            this.listeners.add(listener);
+        synchronized (this.lock) {
             lostAlready = this.loss;
             cause = this.lossCause;
+            if (lostAlready == null) {
+                // lost() sets the loss under the lock before it calls the listeners: this one is among them.
+                this.listeners.add(listener);
+            }
         }
         if (lostAlready != null) {
             notify(listener, lostAlready, cause);
@@ -255,8 +307,12 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
         if (!this.closed.compareAndSet(false, true)) {
             return;
         }
-        this.task.stop(() -> {
-        });
+        if (Thread.currentThread() != this.loopThread) {
+            this.task.stop(() -> {
+            });
+        }
+        // Else a listener of the loss closes the lease on the loop's thread, which ends when the listeners return;
+        // stopping the task from it would abort this thread's requests, the revocation's first.
         if (this.loss != LeaseLoss.EXPIRED) {
             try {
                 this.revocation.revoke(this.id);

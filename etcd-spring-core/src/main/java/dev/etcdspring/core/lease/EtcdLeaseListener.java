@@ -3,7 +3,9 @@ package dev.etcdspring.core.lease;
 
 /**
  * Hears that a kept-alive lease is, or may be, lost. Called once, on the keep-alive's thread (or on the thread
- * that adds it, for a lease already lost); it must not block for long.
+ * that adds it, for a lease already lost); it must not block for long. It may {@link EtcdLease#close() close} the
+ * lease, which revokes it unless etcd said it is gone: after {@link LeaseLoss#DEADLINE_PASSED} etcd may still hold
+ * it, and its keys, until its time to live runs out.
  */
 @FunctionalInterface
 public interface EtcdLeaseListener {

@@ -74,6 +74,13 @@ final class V3Errors implements EtcdErrorTranslator {
         if (!answer.isSuccess() && body.path("code").isNumber()) {
             return grpcError(call, answer, body, directoryModel);
         }
+        JsonNode streamed = body.path("error");
+        if (!answer.isSuccess() && streamed.path("grpc_code").isNumber()) {
+            // A streaming endpoint (keepalive) that failed before its first message wraps the status:
+            // {"error":{"grpc_code":14,"http_code":503,"message":"etcdserver: no leader"}}.
+            return grpcError(call, answer, V3Json.object().put("code", streamed.path("grpc_code").asInt())
+                .put("message", streamed.path("message").asString("")), directoryModel);
+        }
         return notAnEtcdAnswer(call, answer, null);
     }
 
