@@ -2,11 +2,11 @@ package dev.etcdspring.core.v3;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
 import dev.etcdspring.core.internal.EtcdKeys;
+import dev.etcdspring.core.kv.KvBytes;
 
 /**
  * How normalised keys map onto v3 keys: the same path as UTF-8 bytes, leading {@code /} included, so that
@@ -37,15 +37,7 @@ final class V3Keys {
      * below 0xFF incremented and the rest dropped.
      */
     static String prefixEnd(String prefix) {
-        byte[] bytes = prefix.getBytes(StandardCharsets.UTF_8);
-        for (int i = bytes.length - 1; i >= 0; i--) {
-            if ((bytes[i] & 0xFF) < 0xFF) {
-                byte[] end = Arrays.copyOf(bytes, i + 1);
-                end[i]++;
-                return Base64.getEncoder().encodeToString(end);
-            }
-        }
-        return Base64.getEncoder().encodeToString(new byte[] { 0 });
+        return Base64.getEncoder().encodeToString(KvBytes.prefixEnd(prefix.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The directories above a normalised key, outermost first, without the root: {@code /a, /a/b} for {@code /a/b/c}. */
