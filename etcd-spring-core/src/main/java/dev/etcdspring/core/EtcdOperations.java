@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
+import dev.etcdspring.core.election.EtcdElectionOperations;
 import dev.etcdspring.core.kv.EtcdKeyValueOperations;
 import dev.etcdspring.core.lease.EtcdLeaseOperations;
+import dev.etcdspring.core.lock.EtcdLockOperations;
 
 /**
  * The operations of an etcd client, implemented by {@link EtcdTemplate}.
@@ -312,4 +314,21 @@ public interface EtcdOperations {
      * @throws UnsupportedOperationException when this client speaks the v2 API, which has no leases
      */
     EtcdLeaseOperations opsForLeases();
+
+    /**
+     * Distributed locks with fencing tokens, on both APIs, built by the client (see
+     * {@link dev.etcdspring.core.lock}): acquire with a wait bound, try, the holder; a held lock renews itself and
+     * says as soon as it is, or may be, lost.
+     *
+     * @return the operations; the same object on every call
+     */
+    EtcdLockOperations opsForLocks();
+
+    /**
+     * Leader election, on both APIs, built by the client (see {@link dev.etcdspring.core.election}): campaign,
+     * the leader and its term, observe, proclaim, resign.
+     *
+     * @return the operations; the same object on every call
+     */
+    EtcdElectionOperations opsForElections();
 }

@@ -12,21 +12,27 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
+import dev.etcdspring.core.election.EtcdElectionOperations;
+import dev.etcdspring.core.internal.CoordinationQueue;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.HealthProbe;
 import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Observations;
+import dev.etcdspring.core.internal.QueuedElectionOperations;
+import dev.etcdspring.core.internal.QueuedLockOperations;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.SwapEngine;
+import dev.etcdspring.core.internal.V2CoordinationQueue;
+import dev.etcdspring.core.internal.V3CoordinationQueue;
 import dev.etcdspring.core.kv.EtcdKeyValueOperations;
 import dev.etcdspring.core.lease.EtcdLeaseOperations;
+import dev.etcdspring.core.lock.EtcdLockOperations;
 import dev.etcdspring.core.observation.EtcdObservationContext;
 import dev.etcdspring.core.observation.EtcdObservationDocumentation;
-import io.micrometer.observation.ObservationRegistry;
 import dev.etcdspring.core.v2.V2Protocol;
 import dev.etcdspring.core.v3.V3Protocol;
-
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -76,6 +82,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     /** The lease operations; {@code null} on v2. */
     private final EtcdLeaseOperations leases;
 
+    private final EtcdLockOperations locks;
+
+    private final EtcdElectionOperations elections;
+
     private EtcdTemplate(Builder builder) {
         this.listener = Listeners.fixed(builder.listeners);
         this.resources = new TemplateResources(builder, this.listener);
@@ -88,14 +98,20 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
         this.observations = new Observations(builder.observationRegistry, builder.observationConvention,
                 this.protocol.api());
+        CoordinationQueue queue;
         if (this.protocol instanceof V3Protocol v3) {
             this.keyValue = v3.keyValueOperations(this.observations, this.serializableReads, this.resources);
             this.leases = v3.leaseOperations(this.observations, this.resources);
+            queue = new V3CoordinationQueue(this.keyValue, this.leases);
         }
         else {
             this.keyValue = null;
             this.leases = null;
+            queue = new V2CoordinationQueue(this, (key, ttl, timeout) -> this.observations.observe("refresh", key,
+                    (context) -> this.protocol.refresh(key, ttl, timeout)), this.resources);
         }
+        this.locks = new QueuedLockOperations(queue);
+        this.elections = new QueuedElectionOperations(queue);
     }
 
     /**
@@ -362,6 +378,28 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             throw v3Only("opsForLeases()", "leases");
         }
         return this.leases;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Renewals and watches of held locks run on the template's {@link Builder#executor(Executor) executor}; the
+     * template's {@link #close()} stops them, releasing the locks.
+     */
+    @Override
+    public EtcdLockOperations opsForLocks() {
+        return this.locks;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Renewals and observations run on the template's {@link Builder#executor(Executor) executor}; the
+     * template's {@link #close()} stops them, resigning leaderships.
+     */
+    @Override
+    public EtcdElectionOperations opsForElections() {
+        return this.elections;
     }
 
     private UnsupportedOperationException v3Only(String method, String what) {

@@ -79,6 +79,21 @@ public interface EtcdProtocol {
     EtcdResponse createInOrder(String dir, String value, WriteOptions options);
 
     /**
+     * Renews a key's time to live without changing its value or waking its watchers (v2's {@code refresh}), only
+     * while the key exists: what keeps a v2 lock's or candidate's key alive.
+     *
+     * @param key the normalised key
+     * @param ttl the time to live to renew to
+     * @param timeout the request timeout, or {@code null} for the template's
+     * @return the response, the key with its new time to live
+     * @throws dev.etcdspring.core.EtcdKeyNotFoundException when the key is gone (expired or deleted)
+     * @throws UnsupportedOperationException on an API without it (v3 renews leases instead)
+     */
+    default EtcdResponse refresh(String key, Duration ttl, Duration timeout) {
+        throw new UnsupportedOperationException("refresh is v2's; on v3 a lease is kept alive instead");
+    }
+
+    /**
      * Deletes one key under the options' value and index preconditions.
      *
      * @param key the normalised key

@@ -51,6 +51,8 @@ public final class RangeOptions {
 
     private long limit;
 
+    private long maxCreateRevision;
+
     private SortTarget sortTarget = SortTarget.KEY;
 
     private SortOrder sortOrder = SortOrder.NONE;
@@ -67,6 +69,7 @@ public final class RangeOptions {
         this.keysOnly = other.keysOnly;
         this.countOnly = other.countOnly;
         this.limit = other.limit;
+        this.maxCreateRevision = other.maxCreateRevision;
         this.sortTarget = other.sortTarget;
         this.sortOrder = other.sortOrder;
         this.timeout = other.timeout;
@@ -166,6 +169,20 @@ public final class RangeOptions {
     }
 
     /**
+     * Reads only keys created at or before a revision (etcd's {@code max_create_revision}): with
+     * {@code sortBy(CREATE, DESCEND)} and {@code limit(1)}, the key of a range created last before a given one, as
+     * a lock's waiter finds the one it waits for.
+     *
+     * @param revision a positive revision, or 0 for no bound
+     * @return new options
+     */
+    public RangeOptions maxCreateRevision(long revision) {
+        RangeOptions copy = new RangeOptions(this);
+        copy.maxCreateRevision = KvChecks.notNegative(revision, "maxCreateRevision");
+        return copy;
+    }
+
+    /**
      * Sorts the keys read.
      *
      * @param target what to sort by; must not be {@code null}
@@ -246,6 +263,15 @@ public final class RangeOptions {
     }
 
     /**
+     * The newest create revision a key read may have.
+     *
+     * @return the revision; 0 for no bound
+     */
+    public long getMaxCreateRevision() {
+        return this.maxCreateRevision;
+    }
+
+    /**
      * What the keys are sorted by.
      *
      * @return the sort target
@@ -276,6 +302,6 @@ public final class RangeOptions {
     public String toString() {
         return "RangeOptions[range=" + this.range + ", revision=" + this.revision + ", serializable="
                 + this.serializable + ", keysOnly=" + this.keysOnly + ", countOnly=" + this.countOnly + ", limit="
-                + this.limit + ", sort=" + this.sortTarget + " " + this.sortOrder + ", timeout=" + this.timeout + "]";
+                + this.limit + ", maxCreateRevision=" + this.maxCreateRevision + ", sort=" + this.sortTarget + " " + this.sortOrder + ", timeout=" + this.timeout + "]";
     }
 }

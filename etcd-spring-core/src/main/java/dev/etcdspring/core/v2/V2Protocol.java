@@ -191,6 +191,16 @@ public final class V2Protocol implements EtcdProtocol {
         return keys(form(HttpMethod.POST, keyPath(dir), form, options.getTimeout(), dir));
     }
 
+    /** {@code prevExist=true}: without it a refresh is a set that would create the key anew. */
+    @Override
+    public EtcdResponse refresh(String key, Duration ttl, Duration timeout) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("ttl", Long.toString(ttl.getSeconds()));
+        form.put("refresh", "true");
+        form.put("prevExist", "true");
+        return keys(form(HttpMethod.PUT, keyPath(key), form, timeout, key));
+    }
+
     @Override
     public EtcdResponse delete(String key, WriteOptions options) {
         if ("".equals(options.getPrevValue())) {

@@ -59,6 +59,9 @@ final class V3KvCodec {
         if (options.getRevision() > 0) {
             range.put("revision", Long.toString(options.getRevision()));
         }
+        if (options.getMaxCreateRevision() > 0) {
+            range.put("max_create_revision", Long.toString(options.getMaxCreateRevision()));
+        }
         if (options.getSortOrder() != RangeOptions.SortOrder.NONE) {
             range.put("sort_order", options.getSortOrder().name());
             range.put("sort_target", options.getSortTarget().name());
