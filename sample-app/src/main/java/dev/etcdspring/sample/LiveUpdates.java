@@ -15,7 +15,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Pushes changes to the open pages as server-sent events: {@code config} when the configuration in etcd changed
  * (the starter rebinds {@link SampleProperties}, then publishes an {@link EtcdConfigChangedEvent}), {@code visits}
- * when the counter moved.
+ * when the counter moved. {@link LiveUpdatesShutdown} ends the streams when the application stops.
  */
 @Component
 class LiveUpdates {
@@ -23,6 +23,8 @@ class LiveUpdates {
     private final SampleProperties properties;
 
     private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+
+    private volatile boolean open = true;
 
     LiveUpdates(SampleProperties properties) {
         this.properties = properties;
@@ -51,7 +53,32 @@ class LiveUpdates {
             return emitter;
         }
         this.emitters.add(emitter);
+        if (!this.open) {
+            end(emitter);  // asked for while endAll ran, or after: ended at once, the page reconnects later
+        }
         return emitter;
+    }
+
+    /**
+     * Lets streams stay open again after {@link #endAll()}.
+     */
+    void open() {
+        this.open = true;
+    }
+
+    /**
+     * Ends every open stream, and the ones asked for from now on as soon as they are set up, until {@link #open()}:
+     * the web server's graceful shutdown waits for every request still running, a stream too.
+     */
+    void endAll() {
+        this.open = false;
+        this.emitters.forEach(this::end);
+    }
+
+    private void end(SseEmitter emitter) {
+        if (this.emitters.remove(emitter)) {  // once, whether endAll or subscribe gets to it first
+            emitter.complete();
+        }
     }
 
     @EventListener
