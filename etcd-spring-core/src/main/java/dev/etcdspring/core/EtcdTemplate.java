@@ -110,8 +110,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             queue = new V2CoordinationQueue(this, (key, ttl, timeout) -> this.observations.observe("refresh", key,
                     (context) -> this.protocol.refresh(key, ttl, timeout)), this.resources);
         }
-        this.locks = new QueuedLockOperations(queue);
-        this.elections = new QueuedElectionOperations(queue);
+        this.locks = new QueuedLockOperations(queue, this.observations);
+        this.elections = new QueuedElectionOperations(queue, this.observations);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 
 import dev.etcdspring.core.EtcdWatch;
 import dev.etcdspring.core.lease.LeaseLoss;
+import dev.etcdspring.core.lock.EtcdLockLostException;
 import dev.etcdspring.core.lock.LockLoss;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +41,16 @@ public final class HeldEntry {
 
     private volatile EtcdWatch watch;
 
-    private HeldEntry(CoordinationQueue queue, QueueEntry entry) {
+    /** The observation of the hold, ended by the release or the loss. */
+    private final Observations.Running observation;
+
+    private final String name;
+
+    private HeldEntry(CoordinationQueue queue, QueueEntry entry, String name, Observations.Running observation) {
         this.queue = queue;
         this.entry = entry;
+        this.name = name;
+        this.observation = observation;
     }
 
     /**
@@ -51,10 +59,13 @@ public final class HeldEntry {
      *
      * @param queue the queue
      * @param acquired the acquired entry
+     * @param name the lock's or election's name, as the caller gave it
+     * @param observation the observation of the hold, started now
      * @return the held entry
      */
-    public static HeldEntry hold(CoordinationQueue queue, QueueAcquisition.Acquired acquired) {
-        HeldEntry held = new HeldEntry(queue, acquired.entry());
+    public static HeldEntry hold(CoordinationQueue queue, QueueAcquisition.Acquired acquired, String name,
+            Observations.Running observation) {
+        HeldEntry held = new HeldEntry(queue, acquired.entry(), name, observation);
         held.entry.renewal().addListener((lease, reason, cause) -> held.lost(
                 (reason == LeaseLoss.EXPIRED) ? LockLoss.EXPIRED : LockLoss.DEADLINE_PASSED, cause));
         try {
@@ -136,6 +147,8 @@ public final class HeldEntry {
             case DEADLINE_PASSED -> "no renewal was acknowledged before its safe deadline";
         });
         this.listeners.forEach((listener) -> notify(listener, reason, cause));
+        this.observation.stop(new EtcdLockLostException(this.entry.key() + " is no longer held (" + reason + ")",
+                this.name, reason, cause));
         end();
     }
 
@@ -162,6 +175,7 @@ public final class HeldEntry {
                 return;
             }
         }
+        this.observation.stop(null);
         end();
     }
 

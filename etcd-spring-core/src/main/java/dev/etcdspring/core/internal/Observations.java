@@ -73,6 +73,53 @@ public final class Observations {
     }
 
     /**
+     * Starts an observation of something that lasts beyond one call (a held lock, a leadership), stopped by
+     * whoever ends it.
+     *
+     * @param operation the operation's name
+     * @param key the key, or {@code null}
+     * @return the running observation; a no-op without a registry
+     */
+    public Running start(String operation, String key) {
+        ObservationRegistry registry = this.registry.get();
+        if (registry == null || registry.isNoop()) {
+            return Running.NONE;
+        }
+        EtcdObservationContext context = new EtcdObservationContext(operation, key, this.api);
+        Observation observation = EtcdObservationDocumentation.ETCD_CLIENT_REQUESTS.observation(
+                this.convention.get(), DefaultEtcdObservationConvention.INSTANCE, () -> context, registry);
+        observation.start();
+        return new Running(observation);
+    }
+
+    /** An observation started by {@link #start}, stopped once. */
+    public static final class Running {
+
+        static final Running NONE = new Running(null);
+
+        private final Observation observation;
+
+        private Running(Observation observation) {
+            this.observation = observation;
+        }
+
+        /**
+         * Stops the observation, with the failure that ended it.
+         *
+         * @param failure what ended it, or {@code null} for a normal end
+         */
+        public void stop(Throwable failure) {
+            if (this.observation == null) {
+                return;
+            }
+            if (failure != null) {
+                this.observation.error(failure);
+            }
+            this.observation.stop();
+        }
+    }
+
+    /**
      * Notes on the observation a failure the operation turned into an answer ({@code null}, {@code false}).
      *
      * @param context the context, or {@code null} when not observed

@@ -28,13 +28,18 @@ public final class QueuedElectionOperations implements EtcdElectionOperations {
 
     private final CoordinationQueue queue;
 
+    private final Observations observations;
+
     /**
      * Creates the operations; the template does.
      *
      * @param queue the queue of the template's API
+     * @param observations observes each campaign ({@code campaign}, its wait included) and each leadership
+     *     ({@code leadership}, from the win to the resignation or the loss)
      */
-    public QueuedElectionOperations(CoordinationQueue queue) {
+    public QueuedElectionOperations(CoordinationQueue queue, Observations observations) {
         this.queue = queue;
+        this.observations = observations;
     }
 
     @Override
@@ -46,14 +51,18 @@ public final class QueuedElectionOperations implements EtcdElectionOperations {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null (use LockOptions.defaults())");
         }
-        QueueAcquisition.Acquired acquired = QueueAcquisition.acquire(this.queue, checked, value, options.getTtl(),
-                options.getWaitAtMost(), options.getTimeout());
-        if (acquired == null) {
-            throw new EtcdLockTimeoutException("the election '" + election + "' was not won within "
-                    + options.getWaitAtMost() + ": another candidate led, or campaigned first, all that time; the "
-                    + "candidacy is withdrawn", election, options.getWaitAtMost());
-        }
-        return new QueuedLeadership(election, this.queue, HeldEntry.hold(this.queue, acquired));
+        QueueAcquisition.Acquired acquired = Interruption.observe(this.observations, "campaign", election, () -> {
+            QueueAcquisition.Acquired won = QueueAcquisition.acquire(this.queue, checked, value, options.getTtl(),
+                    options.getWaitAtMost(), options.getTimeout());
+            if (won == null) {
+                throw new EtcdLockTimeoutException("the election '" + election + "' was not won within "
+                        + options.getWaitAtMost() + ": another candidate led, or campaigned first, all that time; "
+                        + "the candidacy is withdrawn", election, options.getWaitAtMost());
+            }
+            return won;
+        });
+        return new QueuedLeadership(election, this.queue,
+                HeldEntry.hold(this.queue, acquired, election, this.observations.start("leadership", election)));
     }
 
     @Override

@@ -18,44 +18,62 @@ public final class QueuedLockOperations implements EtcdLockOperations {
 
     private final CoordinationQueue queue;
 
+    private final Observations observations;
+
     /**
      * Creates the operations; the template does.
      *
      * @param queue the queue of the template's API
+     * @param observations observes each acquisition ({@code lock-acquire}, its wait included) and each hold
+     *     ({@code lock-hold}, from the acquisition to the release or the loss)
      */
-    public QueuedLockOperations(CoordinationQueue queue) {
+    public QueuedLockOperations(CoordinationQueue queue, Observations observations) {
         this.queue = queue;
+        this.observations = observations;
     }
 
     @Override
     public EtcdLock acquire(String name, LockOptions options) throws InterruptedException {
         String checked = this.queue.checkName(name, "lock");
         LockOptions o = check(options);
-        QueueAcquisition.Acquired acquired = QueueAcquisition.acquire(this.queue, checked, o.getValue(), o.getTtl(),
-                o.getWaitAtMost(), o.getTimeout());
-        if (acquired == null) {
-            throw new EtcdLockTimeoutException("the lock '" + name + "' was not granted within " + o.getWaitAtMost()
+        return hold(name, Interruption.observe(this.observations, "lock-acquire", name, () -> {
+            QueueAcquisition.Acquired acquired = QueueAcquisition.acquire(this.queue, checked, o.getValue(),
+                    o.getTtl(), o.getWaitAtMost(), o.getTimeout());
+            if (acquired == null) {
+                throw timeout(name, o);
+            }
+            return acquired;
+        }));
+    }
+
+    private static EtcdLockTimeoutException timeout(String name, LockOptions o) {
+        return new EtcdLockTimeoutException("the lock '" + name + "' was not granted within " + o.getWaitAtMost()
                     + ": another contender held it, or waited for it first, all that time; nothing is left in etcd",
                     name, o.getWaitAtMost());
-        }
-        return new QueuedLock(name, this.queue, HeldEntry.hold(this.queue, acquired));
+    }
+
+    private EtcdLock hold(String name, QueueAcquisition.Acquired acquired) {
+        return new QueuedLock(name, this.queue,
+                HeldEntry.hold(this.queue, acquired, name, this.observations.start("lock-hold", name)));
     }
 
     @Override
     public Optional<EtcdLock> tryAcquire(String name, LockOptions options) {
         String checked = this.queue.checkName(name, "lock");
         LockOptions o = check(options);
-        try {
-            QueueAcquisition.Acquired acquired = QueueAcquisition.acquire(this.queue, checked, o.getValue(),
-                    o.getTtl(), Duration.ZERO, o.getTimeout());
-            return (acquired != null) ? Optional.of(new QueuedLock(name, this.queue, HeldEntry.hold(this.queue, acquired)))
-                    : Optional.empty();
-        }
-        catch (InterruptedException ex) {
-            // A single look never waits; the latch is not awaited.
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return this.observations.observe("lock-acquire", name, (context) -> {
+            QueueAcquisition.Acquired acquired;
+            try {
+                acquired = QueueAcquisition.acquire(this.queue, checked, o.getValue(), o.getTtl(), Duration.ZERO,
+                        o.getTimeout());
+            }
+            catch (InterruptedException ex) {
+                // A single look never waits, so this is not thrown; keep the flag if it is.
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            return (acquired != null) ? Optional.of(hold(name, acquired)) : Optional.empty();
+        });
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.EtcdTransportException;
+import dev.etcdspring.core.lock.EtcdLockLostException;
+import dev.etcdspring.core.lock.EtcdLockTimeoutException;
 import dev.etcdspring.core.observation.EtcdObservationDocumentation.HighCardinalityKeyNames;
 import dev.etcdspring.core.observation.EtcdObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValue;
@@ -59,6 +61,12 @@ public class DefaultEtcdObservationConvention implements EtcdObservationConventi
         }
         if (context.isOutcomeUnknown()) {
             return "UNKNOWN";
+        }
+        if (error instanceof EtcdLockTimeoutException) {
+            return "TIMEOUT";
+        }
+        if (error instanceof EtcdLockLostException) {
+            return "LOST";
         }
         if (error instanceof EtcdTransportException) {
             return "TRANSPORT_ERROR";

@@ -63,7 +63,9 @@ public enum EtcdObservationDocumentation implements ObservationDocumentation {
         /**
          * {@code SUCCESS}; {@code ETCD_ERROR} when etcd refused; {@code UNKNOWN} when it may or may not have
          * applied a write; {@code TRANSPORT_ERROR} when no endpoint answered; {@code CLIENT_ERROR} when the
-         * template refused the input; {@code ERROR} otherwise.
+         * template refused the input; {@code TIMEOUT} when a wait for a lock or leadership ran out ({@code lock-acquire},
+         * {@code campaign}); {@code LOST} when a held lock or leadership ended by loss ({@code lock-hold},
+         * {@code leadership}); {@code ERROR} otherwise.
          */
         OUTCOME {
             @Override

@@ -320,4 +320,43 @@ abstract class LockContractTest {
             assertThat(proxy.connections()).as("nothing was sent").isZero();
         }
     }
+
+    @Test
+    void waitsHoldsAndLossesAreMeteredByOutcome() throws Exception {
+        io.micrometer.core.instrument.MeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig()
+            .observationHandler(new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(meters));
+        EtcdTemplate metered = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(api()).observationRegistry(registry)
+            .build();
+        this.templates.add(metered);
+        EtcdLock held = metered.opsForLocks().acquire(this.name, ttl(10));
+        assertThat(count(meters, "lock-acquire", "SUCCESS")).isEqualTo(1);
+        assertThat(meters.find("etcd.client.requests.active").tag("etcd.operation", "lock-hold").longTaskTimer()
+            .activeTasks()).as("held now").isEqualTo(1);
+        assertThatExceptionOfType(EtcdLockTimeoutException.class).isThrownBy(
+                () -> metered.opsForLocks().acquire(this.name, ttl(10).waitAtMost(Duration.ofMillis(200))));
+        assertThat(count(meters, "lock-acquire", "TIMEOUT")).isEqualTo(1);
+        held.release();
+        assertThat(count(meters, "lock-hold", "SUCCESS")).isEqualTo(1);
+        EtcdLock lost = metered.opsForLocks().acquire(this.name, ttl(2));
+        // Renewals are timed too: the renewal latency.
+        await().atMost(Duration.ofSeconds(5)).until(() -> count(meters, renewalOperation(), "SUCCESS") >= 1);
+        deleteBehindItsBack(lost.key());
+        await().atMost(Duration.ofSeconds(5)).until(() -> count(meters, "lock-hold", "LOST") == 1);
+        assertThat(lost.isHeld()).isFalse();
+    }
+
+    /** The operation a renewal is observed as. */
+    String renewalOperation() {
+        return (api() == EtcdApi.V3) ? "keep-alive" : "refresh";
+    }
+
+    private static long count(io.micrometer.core.instrument.MeterRegistry meters, String operation, String outcome) {
+        io.micrometer.core.instrument.Timer timer = meters.find("etcd.client.requests")
+            .tag("etcd.operation", operation)
+            .tag("outcome", outcome)
+            .timer();
+        return (timer != null) ? timer.count() : 0;
+    }
 }
