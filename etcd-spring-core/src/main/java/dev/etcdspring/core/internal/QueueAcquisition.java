@@ -97,12 +97,13 @@ public final class QueueAcquisition {
             entry.renewal().addListener(lost);
             EtcdWatch watch = queue.awaitDeletion(position.predecessor(), position.revision() + 1, woken::countDown);
             try {
-                if (waitAtMost == null) {
-                    woken.await();
-                }
-                else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || !woken.await(left, TimeUnit.NANOSECONDS)) {
+                // In slices, to notice a watch or renewal the template's close ended without telling anyone.
+                while (!woken.await(slice(waitAtMost, deadline), TimeUnit.NANOSECONDS)) {
+                    if (waitAtMost != null && deadline - System.nanoTime() <= 0) {
+                        return false;
+                    }
+                    if (!watch.isOpen() || !entry.renewal().isAlive()) {
+                        wait.lost = true;
                         return false;
                     }
                 }
@@ -111,6 +112,12 @@ public final class QueueAcquisition {
                 watch.close();
             }
         }
+    }
+
+    /** The next slice of a wait: at most a second, and no later than its deadline. */
+    private static long slice(Duration waitAtMost, long deadline) {
+        long slice = TimeUnit.SECONDS.toNanos(1);
+        return (waitAtMost != null) ? Math.max(0, Math.min(slice, deadline - System.nanoTime())) : slice;
     }
 
     private static boolean expired(Duration waitAtMost, long deadline) {

@@ -301,6 +301,20 @@ abstract class LockContractTest {
     }
 
     @Test
+    void closingTheTemplateEndsItsWaitsWithAnExceptionAndLeavesNothingBehind() throws Exception {
+        EtcdLock holder = this.etcdTemplate.opsForLocks().acquire(this.name, ttl(10));
+        EtcdTemplate closing = template(etcd.endpoint());
+        Future<EtcdLock> waiting = this.threads.submit(() -> closing.opsForLocks().acquire(this.name, ttl(10)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> queueKeys(this.name).size() == 2);
+        closing.close();
+        assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+            .isThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+            .withCauseInstanceOf(IllegalStateException.class)
+            .withMessageContaining("closed");
+        assertThat(queueKeys(this.name)).containsExactly(holder.key());
+    }
+
+    @Test
     void badNamesAndOptionsAreRefusedBeforeAnyRequest() {
         try (TcpProxy proxy = TcpProxy.to(etcd.endpoint())) {
             EtcdLockOperations locks = template(proxy.url()).opsForLocks();
