@@ -13,6 +13,10 @@ import java.util.Optional;
  * out or is interrupted deletes its key before it returns. The name is the lock's key prefix: on v3 the holder's
  * key is {@code name + "/" + lease id in hex}, as {@code etcdctl lock name} and Go's {@code concurrency.Mutex}
  * write it, so those contend for the same lock; on v2 it is a directory path.
+ *
+ * <p>A lock here is not reentrant: a second {@code acquire} of a lock this client holds queues behind the first, as
+ * any other contender would ({@code dev.etcdspring.integration.EtcdLockRegistry} gives Spring Integration's
+ * reentrant, per-thread locks on top of it).
  */
 public interface EtcdLockOperations {
 
