@@ -108,6 +108,37 @@ class FailoverTest {
         }
     }
 
+    /**
+     * A watch that this client closes ends its stream itself: that says nothing about the member, and the template
+     * stays on it. (Every lock release and every waiter's wake-up closes a watch: the calls after each went to the
+     * next endpoint, a dead one among them, while a member was down.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "default", "jetty", "jdk" })
+    void closingAWatchLeavesTheTemplateOnItsMember(String backend) {
+        EtcdTemplate.Builder builder = template(etcd.endpoints().toArray(String[]::new));
+        if (backend.equals("jdk")) {
+            builder.requestFactory(EtcdRequestFactories.jdk(Duration.ofSeconds(2)));
+        }
+        if (backend.equals("jetty")) {
+            builder.httpBackend(EtcdHttpBackend.JETTY);
+        }
+        try (EtcdTemplate etcdTemplate = builder.build()) {
+            etcdTemplate.set("closed-watch", "0");
+            String member = etcdTemplate.currentEndpoint();
+            for (int i = 1; i <= 3; i++) {
+                List<String> values = new java.util.concurrent.CopyOnWriteArrayList<>();
+                EtcdWatch watch = etcdTemplate.watch("closed-watch", WatchOptions.defaults(),
+                        (e) -> values.add(e.node().value()));
+                etcdTemplate.set("closed-watch", Integer.toString(i));
+                await().atMost(Duration.ofSeconds(10)).until(() -> values.size() == 1);
+                watch.close();
+                assertThat(etcdTemplate.get("closed-watch")).isEqualTo(Integer.toString(i));
+                assertThat(etcdTemplate.currentEndpoint()).as("after closing watch %d", i).isEqualTo(member);
+            }
+        }
+    }
+
     @Test
     void aWatchMovesToAnotherMemberWhenItsMemberDies() {
         List<EtcdProcess> followers = etcd.cluster().followers();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -60,6 +61,12 @@ public final class HttpTransport implements RequestAborter {
     private final Map<Duration, RestClient> streamClients = new ConcurrentHashMap<>();
 
     private final AtomicInteger preferred = new AtomicInteger();
+
+    /**
+     * The threads whose requests were {@link #abort(Thread) aborted} (a watch or keep-alive closing), until they are
+     * tracked again or forgotten: a stream that breaks on such a thread was ended by this client, not by its server.
+     */
+    private final Set<Thread> aborted = ConcurrentHashMap.newKeySet();
 
     private volatile boolean closed;
 
@@ -141,8 +148,11 @@ public final class HttpTransport implements RequestAborter {
                         throw new PollTimeout(ex);
                     }
                     if (answered[0]) {
-                        // The next attempt starts at the next endpoint: this one may be the trouble.
-                        HttpTransport.this.preferred.compareAndSet(index, next(index));
+                        // The next attempt starts at the next endpoint: this one may be the trouble. Unless the
+                        // stream broke because this client closed it, which says nothing about the endpoint.
+                        if (!HttpTransport.this.aborted.contains(Thread.currentThread())) {
+                            HttpTransport.this.preferred.compareAndSet(index, next(index));
+                        }
                         throw TransportFailures.broke(streamed, endpoint, ex);
                     }
                     throw ex;
@@ -280,13 +290,16 @@ public final class HttpTransport implements RequestAborter {
 
     @Override
     public void track(Thread thread) {
+        this.aborted.remove(thread);
         if (this.requestFactories instanceof RequestAborter aborter) {
             aborter.track(thread);
         }
     }
 
+    /** Remembers the thread as aborted before its request is, so that its broken stream is known for the client's. */
     @Override
     public void abort(Thread thread) {
+        this.aborted.add(thread);
         if (this.requestFactories instanceof RequestAborter aborter) {
             aborter.abort(thread);
         }
@@ -294,6 +307,7 @@ public final class HttpTransport implements RequestAborter {
 
     @Override
     public void untrack(Thread thread) {
+        this.aborted.remove(thread);
         if (this.requestFactories instanceof RequestAborter aborter) {
             aborter.untrack(thread);
         }
