@@ -314,12 +314,20 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
         // Else a listener of the loss closes the lease on the loop's thread, which ends when the listeners return;
         // stopping the task from it would abort this thread's requests, the revocation's first.
         if (this.loss != LeaseLoss.EXPIRED) {
+            // A release in the finally block of interrupted work: the transport refuses to wait for etcd on an
+            // interrupted thread, so the revocation runs with the interrupt cleared, and the interrupt is kept.
+            boolean interrupted = Thread.interrupted();
             try {
                 this.revocation.revoke(this.id);
             }
             catch (RuntimeException ex) {
                 logger.warn("Revoking lease {} failed ({}); it expires after its time to live",
                         Long.toHexString(this.id), ex.getMessage());
+            }
+            finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         this.onEnd.accept(this);
