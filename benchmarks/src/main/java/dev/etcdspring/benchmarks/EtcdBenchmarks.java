@@ -32,7 +32,9 @@ import dev.etcdspring.test.EtcdCluster;
  * {@code wrk} (when installed), a raw keep-alive socket, the JDK {@code HttpClient}, etcd4j (v2) and jetcd (v3).
  * The contenders take turns round by round, so that the machine's drift hits them alike; each cell is the median
  * of the rounds, each ratio the median of the same-round ratios. The v3-native API ({@link KvBenchmarks}, scenarios
- * named {@code kv ...}) is measured in the same rounds against jetcd and the raw socket, each request timed. Writes {@code benchmarks/target/benchmark-results.md}
+ * named {@code kv ...}) is measured in the same rounds against jetcd and the raw socket, each request timed; so are
+ * locks on both APIs against jetcd's {@code Lock} ({@link LockBenchmarks}, {@code lock ...}). Writes
+ * {@code benchmarks/target/benchmark-results.md}
  * and {@code benchmarks/target/benchmark-results.png} and prints the table. Exits with 1 if a client failed.
  */
 public final class EtcdBenchmarks {
@@ -87,6 +89,7 @@ public final class EtcdBenchmarks {
             List<Scenario> scenarios = scenarios(runner, endpoint, clients, wrk);
             List<SwapCheck> swapChecks = swapScenarios(scenarios, runner, clients);
             scenarios.addAll(KvBenchmarks.scenarios(runner, clients.get(EtcdApi.V3)));
+            scenarios.addAll(LockBenchmarks.scenarios(runner, clients, endpoint, closeables));
             // bench.only: a comma-separated list of name prefixes ("GET,swap"), for a before-and-after comparison of
             // a few lines that is quicker than the whole table.
             List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream()
@@ -120,10 +123,13 @@ public final class EtcdBenchmarks {
             String bulk = Boolean.parseBoolean(System.getProperty("bench.bulk", "true"))
                     ? bulkAndSpring(endpoint, clients, out) : "";
             List<Scenario> kv = scenarios.stream().filter(KvBenchmarks::isKv).toList();
-            List<Scenario> main = scenarios.stream().filter((s) -> !KvBenchmarks.isKv(s)).toList();
+            List<Scenario> locks = scenarios.stream().filter(LockBenchmarks::isLock).toList();
+            List<Scenario> main = scenarios.stream().filter((s) -> !KvBenchmarks.isKv(s) && !LockBenchmarks.isLock(s))
+                .toList();
             String table = (main.isEmpty() ? preamble + "\n"
                     : Report.markdown(main, preamble) + "\n" + String.join("\n", checks) + "\n")
-                    + (kv.isEmpty() ? "" : "\n" + Report.kvMarkdown(kv)) + "\n" + bulk;
+                    + (kv.isEmpty() ? "" : "\n" + Report.kvMarkdown(kv))
+                    + (locks.isEmpty() ? "" : "\n" + Report.lockMarkdown(locks)) + "\n" + bulk;
             Files.createDirectories(out);
             Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
             Report.chart(scenarios, "etcd clients against etcd " + etcdVersion + ", one run", out.resolve("benchmark-results.png"));

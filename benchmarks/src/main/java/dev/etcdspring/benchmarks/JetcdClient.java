@@ -33,6 +33,11 @@ final class JetcdClient implements Client {
         return this.kv;
     }
 
+    /** jetcd's client, for the lock measurements (its {@code Lock} and {@code Lease}). */
+    io.etcd.jetcd.Client client() {
+        return this.client;
+    }
+
     @Override
     public String get(String key, boolean linearizable) throws Exception {
         GetResponse response = this.kv.get(bytes(key), linearizable ? GetOption.DEFAULT : SERIALIZABLE).get();

@@ -28,22 +28,23 @@ final class Report {
 
     private static final Map<Column, Color> COLORS = new EnumMap<>(Map.of(Column.WRK, new Color(0x8c8c8c),
             Column.RAW, new Color(0x4d4d4d), Column.JDK, new Color(0x4e79a7), Column.ETCD4J, new Color(0xf28e2b),
-            Column.JETCD, new Color(0xb07aa1), Column.OURS, new Color(0x2ca02c)));
+            Column.JETCD, new Color(0xb07aa1), Column.JETCD_SHARED_LEASE, new Color(0xd4a6c8), Column.OURS,
+            new Color(0x2ca02c), Column.OURS_V2, new Color(0x98df8a)));
 
     private Report() {
     }
 
     static String markdown(List<Scenario> scenarios, String preamble) {
         StringBuilder md = new StringBuilder(preamble).append("\n\n| scenario |");
-        for (Column column : Column.values()) {
+        for (Column column : Column.MAIN) {
             md.append(' ').append((column == Column.OURS) ? "**" + column.label + "**" : column.label).append(" |");
         }
         md.append(" ours × wrk | ours × raw socket | ours × best Java client |\n|---|");
-        md.append("---:|".repeat(Column.values().length + 3)).append('\n');
+        md.append("---:|".repeat(Column.MAIN.length + 3)).append('\n');
         List<String> failures = new ArrayList<>();
         for (Scenario s : scenarios) {
             md.append("| ").append(s.name).append(" |");
-            for (Column column : Column.values()) {
+            for (Column column : Column.MAIN) {
                 String cell;
                 if (s.measured(column)) {
                     cell = String.format(Locale.ROOT, "%,.0f", s.median(column));
@@ -126,6 +127,95 @@ final class Report {
         return md.toString();
     }
 
+    /**
+     * The lock scenarios ({@link LockBenchmarks}): for ours on v3 and on v2 and for jetcd (a lease per lock, and one
+     * lease per thread), locks/s or hand-overs/s (the median of the rounds) and the p50 and p99 of every cycle or
+     * hand-over of the measured rounds together; ours ÷ jetcd's rate in the same round, the median over the rounds;
+     * then the p50 of the acquire and of the release apart.
+     */
+    static String lockMarkdown(List<Scenario> scenarios) {
+        Column[] columns = { Column.OURS, Column.OURS_V2, Column.JETCD, Column.JETCD_SHARED_LEASE };
+        Map<Column, String> labels = new EnumMap<>(Map.of(Column.OURS, "**ours v3**", Column.OURS_V2, "**ours v2**",
+                Column.JETCD, "jetcd, a lease per lock", Column.JETCD_SHARED_LEASE, "jetcd, one lease per thread"));
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
+                ## Locks (`opsForLocks()`), acquire and release, and the hand-over
+
+                Uncontended: one acquire and release after another on each thread, each thread on a lock name of its \
+                own: locks/s (the median of the rounds), and p50 / p99 of every acquire-and-release of the measured \
+                rounds together, in milliseconds. Ours: `acquire(name, LockOptions.defaults().ttl(10 s))`, then \
+                `release()`, on v3 and on v2. jetcd (`Lock`, etcd's lock service, blocking on each future): a lease of \
+                10 s granted for each lock, `lock(name, lease)`, `unlock(key)`, the lease revoked; and with one lease \
+                per thread, granted once and kept alive by jetcd, `lock` and `unlock` only. Hand-over: %d threads, \
+                each with its own client (template or jetcd client), contend for one lock; each releases as soon as \
+                it holds and queues again; the time from the holder's call to `release()` (jetcd: `unlock`) to the \
+                next holder's `acquire` returning, p50 / p99 of every hand-over while all %d were queued, and \
+                hand-overs/s. A ratio is ours ÷ jetcd (a lease per lock) in the same round, the median over the \
+                rounds.
+
+                | case |""", LockBenchmarks.CONTENDERS, LockBenchmarks.CONTENDERS));
+        for (Column column : columns) {
+            md.append(' ').append(labels.get(column)).append(", /s | ").append(labels.get(column))
+                .append(", p50 / p99 ms |");
+        }
+        md.append(" ours v3 × jetcd | ours v2 × jetcd |\n|---|").append("---:|".repeat(columns.length * 2 + 2))
+            .append('\n');
+        List<String> failures = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            md.append("| ").append(s.name.substring(LockBenchmarks.NAME.length())).append(" |");
+            List<String> partCells = new ArrayList<>();
+            for (Column column : columns) {
+                if (!s.loads.containsKey(column)) {
+                    md.append(" – | |");
+                }
+                else if (s.measured(column)) {
+                    String rate = String.format(Locale.ROOT, "%,.0f", s.median(column));
+                    String latency = String.format(Locale.ROOT, "%s / %s", millis(s.latencyMillis(column, 50)),
+                            millis(s.latencyMillis(column, 99)));
+                    md.append(' ').append(column.name().startsWith("OURS") ? "**" + rate + "**" : rate).append(" | ")
+                        .append(latency).append(" |");
+                    List<String> timedParts = new ArrayList<>();
+                    if (LockBenchmarks.isHandOver(s)) {
+                        timedParts.add(String.format(Locale.ROOT, "hand-over p90 %s, mean %s (%,d hand-overs)",
+                                millis(s.latencyMillis(column, 90)), millis(s.latencyMeanMillis(column)),
+                                s.latencyCount(column)));
+                    }
+                    for (String part : s.parts(column)) {
+                        timedParts.add(String.format(Locale.ROOT, "%s %s / %s", part,
+                                millis(s.partMillis(column, part, 50)), millis(s.partMillis(column, part, 99))));
+                    }
+                    if (!timedParts.isEmpty()) {
+                        partCells.add(labels.get(column) + ": " + String.join(", ", timedParts));
+                    }
+                }
+                else {
+                    String note = s.notes.getOrDefault(column, "–");
+                    if (note.startsWith("failed")) {
+                        failures.add(s.name + ", " + column.label + ": " + note);
+                        note = "failed";
+                    }
+                    md.append(' ').append(note).append(" | |");
+                }
+            }
+            md.append(' ').append(ratio(s.over(Column.OURS, Column.JETCD))).append(" | ")
+                .append(ratio(s.over(Column.OURS_V2, Column.JETCD))).append(" |\n");
+            if (!partCells.isEmpty()) {
+                parts.add("- " + s.name.substring(LockBenchmarks.NAME.length()) + ": " + String.join("; ", partCells));
+            }
+        }
+        if (!parts.isEmpty()) {
+            md.append("\nThe parts apart, p50 / p99 ms (uncontended: the acquire and the release of each cycle; "
+                    + "hand-over: the p90 and the mean of the hand-over, whose inverse is the rate, and the holder's "
+                    + "release call, which the next holder's wait overlaps):\n\n");
+            parts.forEach((line) -> md.append(line).append('\n'));
+        }
+        if (!failures.isEmpty()) {
+            md.append("\nFailures:\n\n");
+            failures.forEach((f) -> md.append("- ").append(f.replace('\n', ' ')).append('\n'));
+        }
+        return md.toString();
+    }
+
     private static String millis(double millis) {
         return Double.isNaN(millis) ? "–" : String.format(Locale.ROOT, (millis < 10) ? "%.2f" : "%.0f", millis);
     }
@@ -155,7 +245,11 @@ final class Report {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.drawString("requests/s, median of the rounds; each group's bars scaled to its fastest client", 20, 48);
         int x = 20;
+        List<Column> main = List.of(Column.MAIN);
         for (Column column : Column.values()) {
+            if (!main.contains(column) && scenarios.stream().noneMatch((s) -> s.loads.containsKey(column))) {
+                continue;
+            }
             g.setColor(COLORS.get(column));
             g.fillRect(x, 60, 12, 12);
             g.setColor(Color.BLACK);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,14 @@ final class Scenario {
     enum Column {
 
         WRK("wrk", false), RAW("raw socket", false), JDK("JDK HttpClient", true), ETCD4J("etcd4j", true),
-        JETCD("jetcd", true), OURS("EtcdTemplate", false);
+        JETCD("jetcd", true), JETCD_SHARED_LEASE("jetcd, one lease", false), OURS("EtcdTemplate", false),
+        OURS_V2("EtcdTemplate v2", false);
+
+        /**
+         * The columns of the main table: the two the lock scenarios add ({@link LockBenchmarks}: ours on v2 beside
+         * ours on v3, jetcd with one lease kept for all of a thread's locks) have nothing there.
+         */
+        static final Column[] MAIN = { WRK, RAW, JDK, ETCD4J, JETCD, OURS };
 
         final String label;
 
@@ -54,6 +62,14 @@ final class Scenario {
     /** The latencies of each column's last turn, until {@link #keepTurn} keeps or drops them. */
     private final Map<Column, long[]> lastTurn = new EnumMap<>(Column.class);
 
+    /**
+     * The latencies of parts of a request (a lock's acquire and its release), by column and part, over the measured
+     * rounds; and those of the last turn, until {@link #keepTurn} keeps or drops them.
+     */
+    private final Map<Column, Map<String, List<long[]>>> parts = new EnumMap<>(Column.class);
+
+    private final Map<Column, Map<String, long[]>> lastTurnParts = new EnumMap<>(Column.class);
+
     Scenario(String name, int threads) {
         this.name = name;
         this.threads = threads;
@@ -74,11 +90,22 @@ final class Scenario {
         this.lastTurn.put(column, nanos);
     }
 
+    /** Called by a timed load that also times parts of its requests: the latencies of one part in its last turn. */
+    void timedPart(Column column, String part, long[] nanos) {
+        this.lastTurnParts.computeIfAbsent(column, (c) -> new LinkedHashMap<>()).put(part, nanos);
+    }
+
     /** After a column's turn: keeps its latencies if the round is measured, drops them after the warm-up. */
     void keepTurn(Column column, boolean measured) {
         long[] nanos = this.lastTurn.remove(column);
         if (nanos != null && measured) {
             this.latencies.computeIfAbsent(column, (c) -> new ArrayList<>()).add(nanos);
+        }
+        Map<String, long[]> turnParts = this.lastTurnParts.remove(column);
+        if (turnParts != null && measured) {
+            turnParts.forEach((part, partNanos) -> this.parts.computeIfAbsent(column, (c) -> new LinkedHashMap<>())
+                .computeIfAbsent(part, (p) -> new ArrayList<>())
+                .add(partNanos));
         }
     }
 
@@ -89,7 +116,25 @@ final class Scenario {
      * @return milliseconds; {@code NaN} when the column kept no latencies
      */
     double latencyMillis(Column column, double percentile) {
-        long[] sorted = pooled(column);
+        return percentileMillis(pooled(this.latencies.getOrDefault(column, List.of())), percentile);
+    }
+
+    /**
+     * A percentile of one part's latencies over all measured rounds together, as {@link #latencyMillis}.
+     *
+     * @return milliseconds; {@code NaN} when the column kept none of that part
+     */
+    double partMillis(Column column, String part, double percentile) {
+        return percentileMillis(pooled(this.parts.getOrDefault(column, Map.of()).getOrDefault(part, List.of())),
+                percentile);
+    }
+
+    /** The parts timed in the column's requests, in the order they were first given. */
+    List<String> parts(Column column) {
+        return List.copyOf(this.parts.getOrDefault(column, Map.of()).keySet());
+    }
+
+    private static double percentileMillis(long[] sorted, double percentile) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
@@ -97,13 +142,23 @@ final class Scenario {
         return sorted[Math.max(0, rank - 1)] / 1e6;
     }
 
+    /**
+     * The mean of the column's latencies over all measured rounds together.
+     *
+     * @return milliseconds; {@code NaN} when the column kept no latencies
+     */
+    double latencyMeanMillis(Column column) {
+        return this.latencies.getOrDefault(column, List.of()).stream().flatMapToLong(Arrays::stream).average()
+            .orElse(Double.NaN) / 1e6;
+    }
+
     /** How many requests the column's latencies were taken of. */
     int latencyCount(Column column) {
         return this.latencies.getOrDefault(column, List.of()).stream().mapToInt((l) -> l.length).sum();
     }
 
-    private long[] pooled(Column column) {
-        long[] all = this.latencies.getOrDefault(column, List.of()).stream().flatMapToLong(Arrays::stream).toArray();
+    private static long[] pooled(List<long[]> turns) {
+        long[] all = turns.stream().flatMapToLong(Arrays::stream).toArray();
         Arrays.sort(all);
         return all;
     }
@@ -122,10 +177,18 @@ final class Scenario {
      * share the machine's mood of that moment. {@code NaN} when no baseline has rates.
      */
     double oursOver(Column... baselines) {
-        if (!measured(Column.OURS)) {
+        return over(Column.OURS, baselines);
+    }
+
+    /**
+     * A column against the best of {@code baselines} in the same round, the median over rounds, as
+     * {@link #oursOver}: for the lock scenarios, where ours runs in two columns (v3 and v2).
+     */
+    double over(Column column, Column... baselines) {
+        if (!measured(column)) {
             return Double.NaN;
         }
-        List<Double> ours = this.rates.get(Column.OURS);
+        List<Double> ours = this.rates.get(column);
         List<Double> ratios = new ArrayList<>();
         for (int round = 0; round < ours.size(); round++) {
             double best = 0;
