@@ -2,6 +2,7 @@ package dev.etcdspring.autoconfigure;
 
 import dev.etcdspring.core.EtcdOperations;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,7 +18,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration of the {@code etcd} health contributor ({@code management.health.etcd.enabled}): one
  * {@link EtcdHealthIndicator} for the {@link EtcdOperations} bean, whether the auto-configured template or the
- * application's own, or one per bean, as a composite, when there are several.
+ * application's own, or one per bean, as a composite, when there are several; each shows the details of every
+ * {@link EtcdHealthDetails} bean (the leadership of the application's leader initiator, for one).
  */
 @AutoConfiguration(after = EtcdAutoConfiguration.class)
 @ConditionalOnClass({ EtcdOperations.class, HealthIndicator.class })
@@ -27,8 +29,9 @@ import org.springframework.context.annotation.Bean;
 public final class EtcdHealthContributorAutoConfiguration
         extends CompositeHealthContributorConfiguration<EtcdHealthIndicator, EtcdOperations> {
 
-    EtcdHealthContributorAutoConfiguration(EtcdProperties properties) {
-        super((etcdOperations) -> new EtcdHealthIndicator(etcdOperations, properties.getHealth().getTimeout()));
+    EtcdHealthContributorAutoConfiguration(EtcdProperties properties, ObjectProvider<EtcdHealthDetails> details) {
+        super((etcdOperations) -> new EtcdHealthIndicator(etcdOperations, properties.getHealth().getTimeout(),
+                () -> details.orderedStream().toList()));
     }
 
     @Bean

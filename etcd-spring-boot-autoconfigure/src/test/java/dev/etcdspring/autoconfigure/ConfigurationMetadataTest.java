@@ -33,8 +33,10 @@ class ConfigurationMetadataTest {
             names.add(name);
             assertThat(property.path("description").asString("")).as(name).isNotBlank();
             // The backend's default depends on the endpoints (socket for http, jetty for https): its description says so.
+            // Leader election is on by default only for an application's Candidate, and the default id is random.
             if (!name.equals("etcd.username") && !name.equals("etcd.password") && !name.equals("etcd.ssl.bundle")
-                    && !name.equals("etcd.http-backend")) {
+                    && !name.equals("etcd.http-backend") && !name.equals("etcd.coordination.leader.enabled")
+                    && !name.equals("etcd.coordination.leader.id")) {
                 assertThat(property.has("defaultValue")).as("default of " + name).isTrue();
             }
         }
@@ -43,7 +45,9 @@ class ConfigurationMetadataTest {
                 "etcd.swap.max-attempts", "etcd.swap.timeout", "etcd.watch.initial-backoff", "etcd.watch.max-backoff",
                 "etcd.health.timeout", "management.health.etcd.enabled", "etcd.config.prefix", "etcd.config.format",
                 "etcd.config.fail-fast", "etcd.config.retry.max-attempts", "etcd.config.retry.initial-interval",
-                "etcd.config.retry.multiplier", "etcd.config.retry.max-interval");
+                "etcd.config.retry.multiplier", "etcd.config.retry.max-interval", "etcd.coordination.ttl",
+                "etcd.coordination.lock-prefix", "etcd.coordination.election-prefix", "etcd.coordination.leader.enabled",
+                "etcd.coordination.leader.role", "etcd.coordination.leader.id");
     }
 
     @Test
