@@ -46,6 +46,12 @@ public final class QueueAcquisition {
             Duration waitAtMost, Duration timeout) throws InterruptedException {
         long deadline = (waitAtMost != null) ? System.nanoTime() + waitAtMost.toNanos() : 0;
         while (true) {
+            if (Thread.interrupted()) {
+                // Before the join, not after: an interrupted thread's request is sent but its answer is not read,
+                // which would leave a key (v2) or a lease (v3) that nobody keeps or deletes.
+                throw new InterruptedException("interrupted before joining the queue of " + name
+                        + "; nothing was sent");
+            }
             QueueEntry entry = queue.join(name, value, ttl, timeout);
             boolean handedOver = false;
             try {

@@ -315,6 +315,33 @@ abstract class LockContractTest {
     }
 
     @Test
+    void anAlreadyInterruptedThreadSendsNothingAndKeepsItsInterrupt() throws Exception {
+        try (TcpProxy proxy = TcpProxy.to(etcd.endpoint())) {
+            EtcdLockOperations locks = template(proxy.url()).opsForLocks();
+            CompletableFuture<Throwable> acquire = new CompletableFuture<>();
+            CompletableFuture<Boolean> tryAcquire = new CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    locks.acquire(this.name, ttl(10));
+                    acquire.complete(null);
+                }
+                catch (Throwable ex) {
+                    acquire.complete(ex);
+                }
+                Thread.currentThread().interrupt();
+                tryAcquire.complete(locks.tryAcquire(this.name, ttl(10)).isEmpty() && Thread.currentThread().isInterrupted());
+            });
+            thread.start();
+            assertThat(acquire.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class)
+                .hasMessageContaining("nothing was sent");
+            assertThat(tryAcquire.get(10, TimeUnit.SECONDS)).as("empty, the interrupt kept").isTrue();
+            assertThat(proxy.connections()).as("nothing was sent").isZero();
+            assertThat(queueKeys(this.name)).isEmpty();
+        }
+    }
+
+    @Test
     void badNamesAndOptionsAreRefusedBeforeAnyRequest() {
         try (TcpProxy proxy = TcpProxy.to(etcd.endpoint())) {
             EtcdLockOperations locks = template(proxy.url()).opsForLocks();
