@@ -2,8 +2,9 @@
 # Runs the sample application against a local etcd on 127.0.0.1:2379: installs Debian's etcd-server when etcd is
 # missing (elsewhere, says how to get it), starts etcd (v2 enabled) unless one is already answering there, writes
 # the demo configuration under /config/sample-app/ when there is none, builds and runs the application, and stops
-# the etcd it started when the application exits.
-# Extra arguments go to the application, e.g. ./run-sample.sh --etcd.api=v2 --server.port=9090
+# the etcd it started when the application exits, unless other instances of the sample still use it.
+# Extra arguments go to the application, e.g. ./run-sample.sh --etcd.api=v2 --server.port=9090; a second instance
+# (./run-sample.sh --server.port=8081, in another terminal) uses the etcd the first one started.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,11 @@ etcd_pid=""
 data_dir=""
 
 cleanup() {
+    if [ -n "$etcd_pid" ] && others_campaign; then
+        echo "Leaving the etcd this script started running (pid $etcd_pid, data in $data_dir): another instance of"
+        echo "the sample still uses it. Stop it with: kill $etcd_pid"
+        return
+    fi
     if [ -n "$etcd_pid" ]; then
         echo "Stopping the etcd this script started (pid $etcd_pid)"
         kill "$etcd_pid" 2>/dev/null || true
@@ -23,6 +29,15 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
+
+# Whether other instances of the sample still campaign in its election (sample-app/leader), on either API: this
+# one resigned as it stopped.
+others_campaign() {
+    local range="{\"key\":\"$(b64 sample-app/leader/)\",\"range_end\":\"$(b64 sample-app/leader0)\",\"count_only\":true}"
+    curl -sf -m 2 -X POST "$ENDPOINT/v3/kv/range" -d "$range" 2>/dev/null | grep '"count"' >/dev/null \
+        || curl -sf -m 2 "$ENDPOINT/v2/keys/sample-app/leader" 2>/dev/null | grep '"nodes"' >/dev/null
+}
+b64() { printf '%s' "$1" | base64 | tr -d '\n'; }
 
 healthy() {
     curl -sf -m 2 "$ENDPOINT/health" 2>/dev/null | grep '"health":"true"' >/dev/null  # not -q: an early exit could SIGPIPE curl under pipefail
@@ -53,7 +68,11 @@ else
     fi
     data_dir=$(mktemp -d -t etcd-sample-XXXXXX)
     echo "Starting etcd on $ENDPOINT (data in $data_dir, log in $data_dir/etcd.log)"
-    etcd --name sample --data-dir "$data_dir/data" \
+    # In a session of its own, so the terminal's Ctrl-C reaches only the application: etcd (Go) would stop on it,
+    # though a background command starts with SIGINT ignored, and another instance may still use it.
+    detach=()
+    command -v setsid >/dev/null 2>&1 && detach=(setsid)
+    ${detach[@]+"${detach[@]}"} etcd --name sample --data-dir "$data_dir/data" \
         --listen-client-urls "$ENDPOINT" --advertise-client-urls "$ENDPOINT" \
         --listen-peer-urls "$PEER" --initial-advertise-peer-urls "$PEER" \
         --initial-cluster "sample=$PEER" --enable-v2=true > "$data_dir/etcd.log" 2>&1 &
@@ -73,10 +92,14 @@ fi
 
 # The demo configuration, through the API the application will read it with (v3 unless --etcd.api=v2).
 api=v3
+port=8080
 for arg in "$@"; do
-    case "$arg" in --etcd.api=v2|--etcd.api=V2) api=v2 ;; --etcd.api=*) api=v3 ;; esac
+    case "$arg" in
+        --etcd.api=v2|--etcd.api=V2) api=v2 ;;
+        --etcd.api=*) api=v3 ;;
+        --server.port=*) port=${arg#--server.port=} ;;
+    esac
 done
-b64() { printf '%s' "$1" | base64 | tr -d '\n'; }
 put_demo() {  # key below /config/sample-app/, value
     if [ "$api" = v2 ]; then
         curl -sf -m 5 -X PUT "$ENDPOINT/v2/keys/config/sample-app/$1" --data-urlencode "value=$2" >/dev/null
@@ -105,5 +128,5 @@ else
 fi
 
 ./mvnw -q -B -DskipTests install
-echo "Starting the sample on http://localhost:8080/ (Ctrl-C stops it, and the etcd this script started)"
+echo "Starting the sample on http://localhost:$port/ (Ctrl-C stops it, and the etcd this script started unless another instance still uses it)"
 java -jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar --etcd.endpoints="$ENDPOINT" "$@"

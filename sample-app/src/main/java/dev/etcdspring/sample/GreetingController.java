@@ -9,7 +9,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The configuration as the application sees it now: {@code GET /greeting}, the whole state for the page
- * ({@code GET /api/state}), and its changes as they happen ({@code GET /api/updates}, server-sent events).
+ * ({@code GET /api/state}: the configuration, the visits, the leader and its job), and its changes as they happen
+ * ({@code GET /api/updates}, server-sent events).
  */
 @RestController
 class GreetingController {
@@ -18,11 +19,15 @@ class GreetingController {
 
     private final VisitsController visits;
 
+    private final LeaderController leader;
+
     private final LiveUpdates updates;
 
-    GreetingController(SampleProperties properties, VisitsController visits, LiveUpdates updates) {
+    GreetingController(SampleProperties properties, VisitsController visits, LeaderController leader,
+            LiveUpdates updates) {
         this.properties = properties;
         this.visits = visits;
+        this.leader = leader;
         this.updates = updates;
     }
 
@@ -35,6 +40,7 @@ class GreetingController {
     Map<String, Object> state() {
         Map<String, Object> state = new LinkedHashMap<>(LiveUpdates.configuration(this.properties));
         state.put("visits", this.visits.count());
+        state.put("leader", this.leader.leader());
         return state;
     }
 

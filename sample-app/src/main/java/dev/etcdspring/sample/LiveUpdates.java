@@ -15,7 +15,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Pushes changes to the open pages as server-sent events: {@code config} when the configuration in etcd changed
  * (the starter rebinds {@link SampleProperties}, then publishes an {@link EtcdConfigChangedEvent}), {@code visits}
- * when the counter moved. {@link LiveUpdatesShutdown} ends the streams when the application stops.
+ * when the counter moved, {@code leader} when the election's leader changed ({@link LeaderElection}), {@code job}
+ * when the leader's job ran here ({@link LeaderJob}). {@link LiveUpdatesShutdown} ends the streams when the
+ * application stops.
  */
 @Component
 class LiveUpdates {

@@ -110,6 +110,24 @@ class SampleApplicationTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theOnlyInstanceLeadsAndRunsTheJob() {
+        RestClient http = http();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            Map<String, Object> leader = http.get().uri("/api/leader").retrieve().body(JSON);
+            String instance = (String) leader.get("instance");
+            assertThat(instance).as("the default id, <host>:<port>").endsWith(":" + this.port);
+            assertThat(leader).containsEntry("leading", true);
+            assertThat((Map<String, Object>) leader.get("leader")).containsEntry("instance", instance);
+            Map<String, Object> job = (Map<String, Object>) leader.get("job");
+            assertThat(((Number) job.get("runs")).longValue()).isPositive();
+            assertThat((Map<String, Object>) job.get("last")).containsEntry("instance", instance);
+        });
+        assertThat((Map<String, Object>) http.get().uri("/api/state").retrieve().body(JSON).get("leader"))
+            .containsEntry("leading", true);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theActuatorShowsEtcdHealthAndTheTimer() {
         RestClient http = http();
         http.get().uri("/greeting").retrieve().body(JSON);

@@ -105,5 +105,12 @@ class SampleBrowserTest {
         String before = this.browser.findElement(By.id("visits")).getText();
         this.browser.findElement(By.id("visit")).click();
         wait.until(ExpectedConditions.textToBe(By.id("visits"), Long.toString(Long.parseLong(before) + 1)));
+
+        // The only instance leads: the page names it as the leader, and shows its job's runs as they come.
+        wait.until(ExpectedConditions.textToBe(By.id("leading"), "the leader, runs the job"));
+        String instance = this.browser.findElement(By.id("instance")).getText();
+        assertThat(instance).endsWith(":" + this.port);
+        wait.until(ExpectedConditions.textToBe(By.id("leader"), instance));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("last-run"), "by " + instance));
     }
 }
