@@ -25,9 +25,13 @@ import org.slf4j.LoggerFactory;
  * has said {@code false} it says so for good: an acknowledgement that arrives after the deadline does not move it
  * (it is checked against the clock under the same lock as {@link #isAlive()}), and the loss is reported.
  *
- * <p>A renewal's timeout is what is left until the deadline, rounded down to a fifth of a second (so that a lease
- * needs only a few distinct HTTP clients), so that the loop is back to report a loss at the deadline; with less than
- * that left no renewal is sent. A failed renewal is tried again after a short pause, until the deadline.
+ * <p>A renewal's timeout is what is left until the deadline less a fifth of the time to live, kept for one more
+ * attempt, rounded down to a fifth of a second (so that a lease needs only a few distinct HTTP clients): a request
+ * lost on the way (a blackholed link, a half-open connection, a write forwarded to a leader that just died) then costs
+ * one attempt, not the lease. All that is left goes to the attempt when less than two fifths are, or when what would
+ * be left for it is less than twice the last round trip (a slow link needs the time more than a second try). Either
+ * way the loop is back to report a loss at the deadline; with less than a fifth of a second left no renewal is sent.
+ * A failed renewal is tried again after a short pause, until the deadline.
  */
 public final class KeepAliveLoop implements EtcdLease, Runnable {
 
@@ -86,6 +90,9 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
 
     private volatile long ttlNanos;
 
+    /** How long the last acknowledged renewal (or the grant) took, from its sending to its answer. */
+    private volatile long roundTripNanos;
+
     /** The safe deadline, by {@link System#nanoTime()}; moved only under {@link #lock}, and never once passed. */
     private volatile long deadline;
 
@@ -110,6 +117,7 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
         this.id = id;
         this.ttlNanos = ttl.toNanos();
         this.deadline = sentNanos + this.ttlNanos;
+        this.roundTripNanos = Math.max(0, System.nanoTime() - sentNanos);
         this.renewal = renewal;
         this.revocation = revocation;
         this.onEnd = onEnd;
@@ -149,7 +157,7 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
                 lost(LeaseLoss.DEADLINE_PASSED, lastFailure);
                 return;
             }
-            Duration timeout = timeout(left);
+            Duration timeout = timeout(attemptNanos(left));
             if (now < due || timeout == null) {
                 // Not due yet; or too little left for an answer to come back in time, so wait for the deadline.
                 pause(((timeout != null) ? Math.min(due, this.deadline) : this.deadline) - now);
@@ -167,6 +175,7 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
                     lost(LeaseLoss.DEADLINE_PASSED, lastFailure);
                     return;
                 }
+                this.roundTripNanos = System.nanoTime() - sent;
                 due = sent + this.ttlNanos / 3;
                 if (lastFailure != null) {
                     logger.info("Lease {} renewed again", Long.toHexString(this.id));
@@ -186,6 +195,16 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
                 due = System.nanoTime() + retryPause();
             }
         }
+    }
+
+    /**
+     * How long an attempt may wait for its answer: what is left less a fifth of the time to live, kept for one more
+     * attempt, while that leaves as much, and twice the last round trip, for this one; else all that is left.
+     */
+    private long attemptNanos(long leftNanos) {
+        long reserve = Math.max(TIMEOUT_STEP_NANOS, this.ttlNanos / 5);
+        long attempt = leftNanos - reserve;
+        return (attempt >= reserve && attempt >= 2 * this.roundTripNanos) ? attempt : leftNanos;
     }
 
     /**

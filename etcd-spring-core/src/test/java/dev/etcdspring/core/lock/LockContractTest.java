@@ -261,6 +261,37 @@ abstract class LockContractTest {
         lock.release();
     }
 
+    /**
+     * A renewal whose request is lost on the way (a blackholed link, as a refresh forwarded to a leader that just
+     * died is) fails after its own timeout and is tried again before the safe deadline: the lock is still held once
+     * the link is back.
+     */
+    @Test
+    void aRenewalLostOnTheWayIsTriedAgainBeforeTheSafeDeadline() throws Exception {
+        Duration ttl = Duration.ofSeconds(4);
+        try (TcpProxy link = TcpProxy.to(etcd.endpoint())) {
+            EtcdLock lock = template(link.url()).opsForLocks().acquire(this.name, ttl(4));
+            List<LockLoss> heard = new CopyOnWriteArrayList<>();
+            lock.addListener((l, reason, cause) -> heard.add(reason));
+            // Just renewed: the next renewal is due a third of the time to live from now, in the blackout.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> lock.remaining().compareTo(ttl.minusMillis(200)) > 0);
+            link.stall();
+            long stalledAt = System.nanoTime();
+            // The blackout: longer than a third of the time to live, shorter than the time left.
+            Thread.sleep(1800);
+            link.restore();
+            long restoredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalledAt);
+            // Renewed after the blackout: only an acknowledged renewal puts more than this ahead again.
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> lock.remaining().compareTo(ttl.minusSeconds(1)) > 0 || !lock.isHeld());
+            assertThat(heard).as("restored after %d ms", restoredAfter).isEmpty();
+            assertThat(lock.isHeld()).isTrue();
+            assertThat(queueKeys(this.name)).containsExactly(lock.key());
+            lock.release();
+        }
+    }
+
     @Test
     void aLockWhoseKeyIsDeletedIsNoLongerHeldAndItsListenerHearsOnce() throws Exception {
         EtcdLock lock = this.etcdTemplate.opsForLocks().acquire(this.name, ttl(10));
