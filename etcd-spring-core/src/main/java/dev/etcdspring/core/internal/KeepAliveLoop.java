@@ -4,11 +4,13 @@ package dev.etcdspring.core.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.etcdspring.core.lease.EtcdLease;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * attempt, rounded down to a fifth of a second (so that a lease needs only a few distinct HTTP clients): a request
  * lost on the way (a blackholed link, a half-open connection, a write forwarded to a leader that just died) then costs
  * one attempt, not the lease. All that is left goes to the attempt when less than two fifths are, or when what would
- * be left for it is less than twice the last round trip (a slow link needs the time more than a second try). Either
- * way the loop is back to report a loss at the deadline; with less than a fifth of a second left no renewal is sent.
- * A failed renewal is tried again after a short pause, until the deadline.
+ * be left for it is less than twice the last round trip (a slow link needs the time more than a second try). With
+ * less than a fifth of a second left no renewal is sent. A failed renewal is tried again after a short pause, until
+ * the deadline. The loss is reported at the deadline even when a renewal is still in flight then (a call can outlast
+ * its timeout: failing over to the next endpoint, or connecting first): a task on the executor watches each
+ * renewal's deadline.
  */
 public final class KeepAliveLoop implements EtcdLease, Runnable {
 
@@ -86,6 +90,18 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
     /** The thread running the loop, while it runs it. */
     private volatile Thread loopThread;
 
+    /** Where the loop runs, and where the watch of a renewal's deadline reports; {@code null} until started. */
+    private volatile Executor executor;
+
+    /** The number of the renewal in flight; 0 while none is. */
+    private final AtomicLong renewalInFlight = new AtomicLong();
+
+    /** The number of renewals sent; the loop's thread only. */
+    private long renewalsSent;
+
+    /** The last failure of a renewal since the last acknowledged one, for the report of a loss. */
+    private volatile Throwable lastFailure;
+
     private final Consumer<KeepAliveLoop> onEnd;
 
     private volatile long ttlNanos;
@@ -131,6 +147,7 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
      * @throws RejectedExecutionException when the executor refuses the task
      */
     public void start(Executor executor) {
+        this.executor = executor;
         BackgroundTask.execute(executor, this, this::close);
     }
 
@@ -149,12 +166,11 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
 
     private void loop() {
         long due = this.deadline - this.ttlNanos + this.ttlNanos / 3;
-        Throwable lastFailure = null;
         while (!this.task.isStopped() && !this.closed.get()) {
             long now = System.nanoTime();
             long left = this.deadline - now;
             if (left <= 0) {
-                lost(LeaseLoss.DEADLINE_PASSED, lastFailure);
+                lost(LeaseLoss.DEADLINE_PASSED, this.lastFailure);
                 return;
             }
             Duration timeout = timeout(attemptNanos(left));
@@ -164,37 +180,67 @@ public final class KeepAliveLoop implements EtcdLease, Runnable {
                 continue;
             }
             long sent = System.nanoTime();
+            long renewal = ++this.renewalsSent;
+            this.renewalInFlight.set(renewal);
+            watchDeadline(renewal);
             try {
-                Duration granted = this.renewal.renew(this.id, timeout);
+                Duration granted;
+                try {
+                    granted = this.renewal.renew(this.id, timeout);
+                }
+                finally {
+                    this.renewalInFlight.compareAndSet(renewal, 0);
+                }
                 if (granted == null) {
                     lost(LeaseLoss.EXPIRED, null);
                     return;
                 }
                 if (!extend(sent, granted)) {
                     // Acknowledged only after the deadline passed: isAlive() may have said false already.
-                    lost(LeaseLoss.DEADLINE_PASSED, lastFailure);
+                    lost(LeaseLoss.DEADLINE_PASSED, this.lastFailure);
                     return;
                 }
                 this.roundTripNanos = System.nanoTime() - sent;
                 due = sent + this.ttlNanos / 3;
-                if (lastFailure != null) {
+                if (this.lastFailure != null) {
                     logger.info("Lease {} renewed again", Long.toHexString(this.id));
                 }
-                lastFailure = null;
+                this.lastFailure = null;
             }
             catch (RuntimeException ex) {
                 if (this.task.isStopped()) {
                     break;
                 }
-                if (lastFailure == null) {
+                if (this.lastFailure == null) {
                     logger.warn("Renewing lease {} failed ({}); trying again until its safe deadline in {} ms",
                             Long.toHexString(this.id), ex.getMessage(),
                             TimeUnit.NANOSECONDS.toMillis(this.deadline - System.nanoTime()));
                 }
-                lastFailure = ex;
+                this.lastFailure = ex;
                 due = System.nanoTime() + retryPause();
             }
         }
+    }
+
+    /**
+     * Reports the loss at the deadline if this renewal is still in flight then. Its timeout ends before the
+     * deadline, but a call may take longer than its timeout (an idempotent renewal that timed out is sent to the next
+     * endpoint with the same timeout, a connection may take its connect timeout first), and the listeners must hear
+     * when {@link #isAlive()} turns {@code false}, not when the call gives up: a leader told late works on beside its
+     * successor. Without an executor (the loop run by hand) the loop reports when it is back.
+     */
+    private void watchDeadline(long renewal) {
+        Executor current = this.executor;
+        if (current == null) {
+            return;
+        }
+        long delay = Math.max(0, this.deadline - System.nanoTime());
+        CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, current).execute(() -> {
+            // The same renewal still in flight: the deadline it had has not moved.
+            if (this.renewalInFlight.get() == renewal && System.nanoTime() - this.deadline >= 0) {
+                lost(LeaseLoss.DEADLINE_PASSED, this.lastFailure);
+            }
+        });
     }
 
     /**

@@ -197,12 +197,12 @@ class LeaseLossTest {
     /**
      * The first endpoint is blackholed and the second answers slowly: the renewal that fails over reaches etcd in
      * time and is acknowledged, but only after the client's safe deadline. isAlive() may have said {@code false}
-     * meanwhile, so the lease stays lost and the listener hears, though etcd renewed it; closing it from the
-     * listener revokes it at once. The first link's latency towards etcd (0.5 s) makes etcd's own expiry later
-     * than the client's deadline, so that the failed-over renewal certainly finds the lease; the second's towards
-     * the client (0.35 s) brings the acknowledgement after the deadline, though the first attempt's timeout ended
-     * up to 0.2 s before it (and, when a timeout ran up to 0.2 s past the deadline instead, before the new
-     * deadline, which is how a lease came back to life).
+     * meanwhile, so the lease stays lost, though etcd renewed it; the listener hears at the deadline, while that
+     * renewal is still in flight, not when it comes back; closing the lease revokes it. The first link's latency
+     * towards etcd (0.5 s) makes etcd's own expiry later than the client's deadline, so that the failed-over
+     * renewal certainly finds the lease; the second's towards the client (0.35 s) brings the acknowledgement after
+     * the deadline, though the first attempt's timeout ended up to 0.2 s before it (and, when a timeout ran up to
+     * 0.2 s past the deadline instead, before the new deadline, which is how a lease came back to life).
      */
     @Test
     void aRenewalAcknowledgedAfterTheDeadlineDoesNotBringTheLeaseBack() throws Exception {
@@ -219,12 +219,10 @@ class LeaseLossTest {
             EtcdLease lease = etcdTemplate.opsForLeases().grantAndKeepAlive(TTL);
             long id = lease.id();
             etcdTemplate.opsForKeyValue().put("loss/late", "x", PutOptions.defaults().lease(id));
+            AtomicInteger acknowledgedWhenHeard = new AtomicInteger(-1);
             lease.addListener((l, reason, cause) -> {
+                acknowledgedWhenHeard.set(probe.renewalsAcknowledged.get());
                 heard.add(Heard.now(l, reason, cause));
-                etcdBeforeClose.set(this.direct.opsForLeases().timeToLive(id, false));
-                l.close();
-                etcdAfterClose.set(this.direct.opsForLeases().timeToLive(id, false));
-                keyAfterClose.set(this.direct.opsForKeyValue().get("loss/late"));
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> probe.renewalsAcknowledged.get() >= 2);
             int acknowledgedBefore = probe.renewalsAcknowledged.get();
@@ -250,17 +248,27 @@ class LeaseLossTest {
 
             first.stall();
             await().atMost(Duration.ofSeconds(15)).until(() -> !heard.isEmpty() || !revivals.isEmpty());
+            // The late acknowledgement arrives after the listener heard.
+            await().atMost(Duration.ofSeconds(5)).until(() -> probe.renewalsAcknowledged.get() > acknowledgedBefore
+                    || !revivals.isEmpty());
+            etcdBeforeClose.set(this.direct.opsForLeases().timeToLive(id, false));
+            lease.close();
+            etcdAfterClose.set(this.direct.opsForLeases().timeToLive(id, false));
+            keyAfterClose.set(this.direct.opsForKeyValue().get("loss/late"));
 
             watching.set(false);
             watcher.join();
             assertThat(revivals).as("isAlive() after it said false").isEmpty();
             assertThat(heard.get(0).reason()).isEqualTo(LeaseLoss.DEADLINE_PASSED);
             assertThat(heard.get(0).alive()).isFalse();
+            assertThat(acknowledgedWhenHeard).as("the listener heard before the late renewal came back")
+                .hasValue(acknowledgedBefore);
             assertThat(probe.renewalsAcknowledged.get()).as("the late renewal was acknowledged")
                 .isGreaterThan(acknowledgedBefore);
+            assertThat(lease.isAlive()).as("after the late acknowledgement").isFalse();
             assertThat(etcdBeforeClose.get()).as("etcd renewed the lease through the second endpoint")
                 .isNotNull();
-            assertThat(etcdAfterClose.get()).as("close() in the listener revoked it").isNull();
+            assertThat(etcdAfterClose.get()).as("close() revoked it").isNull();
             assertThat(keyAfterClose.get()).isNull();
             assertThat(probe.revocations).hasValue(1);
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
