@@ -1,5 +1,6 @@
 // One job: a key or subtree of the directory API as a watch loop's source: the protocol's position, watch and
-// recursive read, v2's hidden keys left out, each change stamped with its own index.
+// recursive read, v2's hidden keys left out, each change stamped with its own index, and whether the next request
+// may stream.
 package dev.etcdspring.core.internal;
 
 import java.time.Duration;
@@ -11,14 +12,33 @@ import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.ReadOptions;
 
 /**
- * Watches one key of the directory API, or the subtree below it, through a protocol.
- *
- * @param protocol the protocol
- * @param key the normalised key
- * @param recursive whether the subtree is watched
+ * Watches one key of the directory API, or the subtree below it, through a protocol. It remembers what the last
+ * request said about the head of the server's history: a v2 watch long-polls while it catches up and streams once
+ * it is at the head (see {@link EtcdProtocol#watch}); it starts by polling, since where it starts from may be past.
  */
-public record DirectoryWatchSource(EtcdProtocol protocol, String key, boolean recursive)
-        implements WatchSource<EtcdResponse> {
+public final class DirectoryWatchSource implements WatchSource<EtcdResponse> {
+
+    private final EtcdProtocol protocol;
+
+    private final String key;
+
+    private final boolean recursive;
+
+    /** Whether the last request ended at the head of the history (loop thread only). */
+    private boolean atHead;
+
+    /**
+     * Creates the source.
+     *
+     * @param protocol the protocol
+     * @param key the normalised key
+     * @param recursive whether the subtree is watched
+     */
+    public DirectoryWatchSource(EtcdProtocol protocol, String key, boolean recursive) {
+        this.protocol = protocol;
+        this.key = key;
+        this.recursive = recursive;
+    }
 
     @Override
     public String name() {
@@ -32,7 +52,8 @@ public record DirectoryWatchSource(EtcdProtocol protocol, String key, boolean re
 
     @Override
     public void watch(long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout) {
-        this.protocol.watch(this.key, this.recursive, fromIndex, sink, timeout);
+        // A request that fails leaves the flag as it was: the next one, from the same index, is as far behind.
+        this.atHead = this.protocol.watch(this.key, this.recursive, fromIndex, sink, timeout, this.atHead);
     }
 
     /** The subtree as one {@code resync}; a key that is gone resyncs to an empty node. */

@@ -296,8 +296,11 @@ public final class V3Protocol implements EtcdProtocol {
 
     /** See {@link V3Watch}. */
     @Override
-    public void watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout) {
+    public boolean watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink,
+            Duration timeout, boolean stream) {
+        // A v3 watch is always one stream, from any revision.
         this.watch.watch(key, recursive, fromIndex, sink, timeout);
+        return true;
     }
 
     @Override
