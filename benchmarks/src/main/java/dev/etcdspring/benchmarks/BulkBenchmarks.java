@@ -196,6 +196,10 @@ final class BulkBenchmarks {
                 text += String.format(Locale.ROOT, " (%,d of %,d events%s)", this.events.get(), WATCH_EVENTS,
                         (this.resyncs.get() > 0) ? ", then a resync: it fell out of etcd's history" : "");
             }
+            else {
+                text += (this.resyncs.get() > 0) ? String.format(Locale.ROOT, " (%d resyncs)", this.resyncs.get())
+                        : " (every event, no resync)";
+            }
             return text;
         }
     }

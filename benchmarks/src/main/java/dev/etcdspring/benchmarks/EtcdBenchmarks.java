@@ -120,7 +120,7 @@ public final class EtcdBenchmarks {
             for (SwapCheck check : swapChecks) {
                 checks.add(check.verify(scenarios));
             }
-            String bulk = Boolean.parseBoolean(System.getProperty("bench.bulk", "true"))
+            String bulk = !"false".equalsIgnoreCase(bulkSelection())
                     ? bulkAndSpring(endpoint, clients, out) : "";
             List<Scenario> kv = scenarios.stream().filter(KvBenchmarks::isKv).toList();
             List<Scenario> locks = scenarios.stream().filter(LockBenchmarks::isLock).toList();
@@ -239,31 +239,50 @@ public final class EtcdBenchmarks {
         rows.add("|---|---|---:|---|---|");
         Files.createDirectories(out);
         Path properties = SpringBenchmarks.treeAsPropertiesFile(out);
+        boolean needsTree = bulkChosen("tree read") || bulkChosen("config import") || bulkChosen("watched tree heap");
         for (EtcdApi api : EtcdApi.values()) {
             EtcdTemplate ours = ((TemplateClient) clients.get(api).get(Column.OURS)).template();
-            long start = System.nanoTime();
-            BulkBenchmarks.seedTree(ours);
-            System.out.printf("%s: wrote the %,d-key tree in %.1f s%n", api, BulkBenchmarks.TREE_KEYS,
-                    (System.nanoTime() - start) / 1e9);
-            rows.add(step("tree read " + api, () -> BulkBenchmarks.treeRead(endpoint, api, ours)));
-            rows.addAll(stepRows("watch throughput " + api, () -> BulkBenchmarks.watchThroughput(endpoint, api, ours)));
-            rows.add(step("config import " + api, () -> SpringBenchmarks.importCost(endpoint, api, properties)));
-            rows.add(step("refresh lag " + api, () -> SpringBenchmarks.refreshLag(endpoint, api, ours)));
-            rows.add(step("watched tree heap " + api, () -> SpringBenchmarks.watchedTreeHeap(endpoint, api, properties)));
+            if (needsTree) {
+                long start = System.nanoTime();
+                BulkBenchmarks.seedTree(ours);
+                System.out.printf("%s: wrote the %,d-key tree in %.1f s%n", api, BulkBenchmarks.TREE_KEYS,
+                        (System.nanoTime() - start) / 1e9);
+            }
+            addStep(rows, "tree read " + api, () -> List.of(BulkBenchmarks.treeRead(endpoint, api, ours)));
+            addStep(rows, "watch throughput " + api, () -> BulkBenchmarks.watchThroughput(endpoint, api, ours));
+            addStep(rows, "config import " + api, () -> List.of(SpringBenchmarks.importCost(endpoint, api, properties)));
+            addStep(rows, "refresh lag " + api, () -> List.of(SpringBenchmarks.refreshLag(endpoint, api, ours)));
+            addStep(rows, "watched tree heap " + api,
+                    () -> List.of(SpringBenchmarks.watchedTreeHeap(endpoint, api, properties)));
         }
-        rows.add(step("start-up", SpringBenchmarks::startupCost));
+        addStep(rows, "start-up", () -> List.of(SpringBenchmarks.startupCost()));
         return "## Bulk reads, watches and Spring Boot\n\n" + String.join("\n", rows) + "\n";
+    }
+
+    /**
+     * {@code bench.bulk}: {@code true} (every measurement of the bulk part), {@code false} (none), or a
+     * comma-separated list of the measurements' name prefixes, such as {@code watch,start-up}.
+     */
+    private static String bulkSelection() {
+        return System.getProperty("bench.bulk", "true").strip();
+    }
+
+    private static boolean bulkChosen(String name) {
+        String selection = bulkSelection();
+        return "true".equalsIgnoreCase(selection)
+                || List.of(selection.split(",")).stream().map(String::strip).anyMatch(name::startsWith);
+    }
+
+    private static void addStep(List<String> rows, String name, Step<List<String>> step) {
+        if (bulkChosen(name)) {
+            rows.addAll(stepRows(name, step));
+        }
     }
 
     @FunctionalInterface
     private interface Step<T> {
 
         T run() throws Exception;
-    }
-
-    private static String step(String name, Step<String> step) {
-        List<String> rows = stepRows(name, () -> List.of(step.run()));
-        return rows.get(0);
     }
 
     /** Runs one measurement; a failure becomes a row that says so, and fails the run. */
@@ -380,7 +399,7 @@ public final class EtcdBenchmarks {
         String bulk = System.getProperty("bench.bulk", "true");
         String selection = "-Dbench.only=" + only;
         return COMMAND + (only.isBlank() ? "" : " " + (only.contains(" ") ? "\"" + selection + "\"" : selection))
-                + (Boolean.parseBoolean(bulk) ? "" : " -Dbench.bulk=false");
+                + ("true".equalsIgnoreCase(bulk) ? "" : " -Dbench.bulk=" + bulk);
     }
 
     /** The jars the clients were loaded from, which name their versions. */

@@ -114,6 +114,40 @@ class V2StreamWatchTest {
     }
 
     @Test
+    void aWatchBehindFetchesTheChangesBeforeItsStreamWithLongPollsAndTheRestFromTheStream() {
+        CountDownLatch behind = new CountDownLatch(1);
+        List<Long> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            written.add(this.etcdTemplate.set("/b/key", "past " + i).node().modifiedIndex());
+        }
+        try (EtcdWatch watch = this.etcdTemplate.watch("/b/key",
+                WatchOptions.defaults().fromIndex(written.get(0)).onError(this.errors::add), (event) -> {
+                    this.events.add(event);
+                    if (this.events.size() == 2) {
+                        // The first poll said the history ended at the fifth change: the stream is open from a
+                        // hundred past it, and long polls fetch what lies before it, this change the first of them.
+                        waitFor(behind);
+                    }
+                })) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.events.size() == 2);
+            // More than the hundred before the stream's start: some come by long poll, the rest on the stream.
+            for (int i = 0; i < 150; i++) {
+                written.add(this.etcdTemplate.set("/b/key", "while behind " + i).node().modifiedIndex());
+            }
+            long requestsBefore = watchRequests();
+            behind.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> this.events.size() == written.size());
+            assertThat(this.events).extracting((e) -> e.node().modifiedIndex()).containsExactlyElementsOf(written);
+            // The changes up to the stream's start by long poll, one request each; none after it.
+            assertThat(watchRequests() - requestsBefore).isBetween(90L, 110L);
+            written.add(this.etcdTemplate.set("/b/key", "after").node().modifiedIndex());
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.events.size() == written.size());
+            assertThat(watch.nextIndex()).isEqualTo(written.get(written.size() - 1) + 1);
+        }
+        assertThat(this.errors).isEmpty();
+    }
+
+    @Test
     void aStreamThatMeetsTheHistoryIsDroppedAndTheWatchLosesNothing() throws Exception {
         CountDownLatch behind = new CountDownLatch(1);
         long from = this.etcdTemplate.set("/h/key", "before").etcdIndex() + 1;

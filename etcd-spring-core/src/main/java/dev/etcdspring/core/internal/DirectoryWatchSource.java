@@ -1,6 +1,5 @@
 // One job: a key or subtree of the directory API as a watch loop's source: the protocol's position, watch and
-// recursive read, v2's hidden keys left out, each change stamped with its own index, and whether the next request
-// may stream.
+// recursive read, v2's hidden keys left out, each change stamped with its own index.
 package dev.etcdspring.core.internal;
 
 import java.time.Duration;
@@ -12,9 +11,8 @@ import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.ReadOptions;
 
 /**
- * Watches one key of the directory API, or the subtree below it, through a protocol. It remembers what the last
- * request said about the head of the server's history: a v2 watch long-polls while it catches up and streams once
- * it is at the head (see {@link EtcdProtocol#watch}); it starts by polling, since where it starts from may be past.
+ * Watches one key of the directory API, or the subtree below it, through a protocol and the
+ * {@link EtcdProtocol#watchRequests(String, boolean) requests} it makes for this watch.
  */
 public final class DirectoryWatchSource implements WatchSource<EtcdResponse> {
 
@@ -24,8 +22,7 @@ public final class DirectoryWatchSource implements WatchSource<EtcdResponse> {
 
     private final boolean recursive;
 
-    /** Whether the last request ended at the head of the history (loop thread only). */
-    private boolean atHead;
+    private final DirectoryWatchRequests requests;
 
     /**
      * Creates the source.
@@ -38,6 +35,7 @@ public final class DirectoryWatchSource implements WatchSource<EtcdResponse> {
         this.protocol = protocol;
         this.key = key;
         this.recursive = recursive;
+        this.requests = protocol.watchRequests(key, recursive);
     }
 
     @Override
@@ -52,8 +50,7 @@ public final class DirectoryWatchSource implements WatchSource<EtcdResponse> {
 
     @Override
     public void watch(long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout) {
-        // A request that fails leaves the flag as it was: the next one, from the same index, is as far behind.
-        this.atHead = this.protocol.watch(this.key, this.recursive, fromIndex, sink, timeout, this.atHead);
+        this.requests.watch(fromIndex, sink, timeout);
     }
 
     /** The subtree as one {@code resync}; a key that is gone resyncs to an empty node. */

@@ -113,26 +113,15 @@ public interface EtcdProtocol {
     EtcdResponse deleteAll(String dir, WriteOptions options);
 
     /**
-     * Watches a key, or a subtree, from an index: delivers the changes with an index at or after {@code fromIndex}
-     * to {@code sink} in order, and returns when the poll or stream ends normally.
-     *
-     * <p>Where a protocol has two ways to watch (v2: a long poll per change, or one stream of every change, which
-     * is only safe from the head of the server's history), {@code stream} asks for the second, and the answer says
-     * whether the next request may ask for it again; a protocol with one way ignores it and answers {@code true}.
+     * The requests of one watch of a key, or a subtree: each delivers the changes with an index at or after the
+     * index it is given, in order. One per watch, used by its loop's thread only, since what it asks next may
+     * depend on what the last request found (v2 long-polls while behind and streams at the head).
      *
      * @param key the normalised key
      * @param recursive whether the subtree below the key is watched too
-     * @param fromIndex the first index to deliver; positive
-     * @param sink where the changes go
-     * @param timeout how long one poll or stream may last before it is asked again
-     * @param stream whether to stream rather than poll: the previous request said the watch had reached the head
-     * @return whether the watch ended at the head of the server's history, so that the next request may stream
-     * @throws dev.etcdspring.core.EtcdException with {@link dev.etcdspring.core.EtcdException#EVENT_INDEX_CLEARED}
-     *         when the server no longer holds the changes from {@code fromIndex}, or for any other failure
-     * @throws PollTimeout when the poll or stream outlived {@code timeout}
+     * @return the watch's requests
      */
-    boolean watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink, Duration timeout,
-            boolean stream);
+    DirectoryWatchRequests watchRequests(String key, boolean recursive);
 
     /**
      * Reads, linearizably, where the cluster is: the store index or revision, whether the key exists or not, and

@@ -24,6 +24,7 @@ import dev.etcdspring.core.EtcdSwapExhaustedException;
 import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
+import dev.etcdspring.core.internal.DirectoryWatchRequests;
 import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrorTranslator;
 import dev.etcdspring.core.internal.EtcdJson;
@@ -34,7 +35,6 @@ import dev.etcdspring.core.internal.HttpCall;
 import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Pauses;
 import dev.etcdspring.core.internal.ReadPosition;
-import dev.etcdspring.core.internal.WatchSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,13 +70,6 @@ public final class V2Protocol implements EtcdProtocol {
 
     private static final V2Errors ERRORS = V2Errors.INSTANCE;
 
-    private static final byte[] EMPTY = new byte[0];
-
-    /**
-     * How long one watch stream lasts at most: the longest a stream that etcd dropped in silence goes unnoticed
-     * (see {@link #watch}). An idle watch asks again this often.
-     */
-    static final Duration STREAM_LIFETIME = Duration.ofSeconds(10);
 
     private final HttpTransport transport;
 
@@ -258,61 +251,25 @@ public final class V2Protocol implements EtcdProtocol {
                 last.raftTerm(), last.clusterId(), last.httpStatus());
     }
 
-    /**
-     * One long poll, or one stream once the watch is at the head of etcd's history.
-     *
-     * <p>A long poll ({@code wait=true}) is answered with the first change at or after {@code fromIndex}: its
-     * headers come at once, the body when the change happens, or error 401 when that index has left the
-     * 1000-event history. It costs a request per change, which falls behind a busy writer.
-     *
-     * <p>A stream ({@code stream=true} as well) writes every change as one line of JSON on one answer, but only for
-     * a watcher etcd registered: when the history holds a change at or after {@code fromIndex}, etcd answers that
-     * one change and then nothing more on the open stream, and every later change would be lost to it (checked on
-     * 3.4.23). That change is the only one whose index is not above the answer's {@code X-Etcd-Index}, the index
-     * at which the watch began: so the stream is read while its changes are above that index, and dropped after
-     * one that is not, the watch carrying on from the change after it. Never with {@code quorum}, which would turn
-     * either into a plain read.
-     *
-     * <p>A stream whose reader falls behind (etcd's queue of 100 changes per watcher full, because the socket's
-     * buffers are) is dropped by etcd without a word: the answer stays open, and nothing more comes on it (also
-     * checked on 3.4.23). Nothing on the stream tells this from a quiet key, so a stream lasts at most
-     * {@link #STREAM_LIFETIME}, and the watch asks again from the change after the last one it got: a dropped
-     * stream costs at most that long a delay, and loses nothing the history still holds.
-     *
-     * @return whether the watch is at the head: a long poll whose change was live or the newest in the history,
-     *         or a stream that etcd ended itself (its request timeout, or a reader it found too slow: the next
-     *         long poll finds out)
-     */
+    /** A v2 watch long-polls while it catches up and streams from the head: see {@link V2WatchRequests}. */
     @Override
-    public boolean watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink,
-            Duration timeout, boolean stream) {
+    public DirectoryWatchRequests watchRequests(String key, boolean recursive) {
+        return new V2WatchRequests(this, key, recursive);
+    }
+
+    /**
+     * A watch request: a long poll ({@code wait=true}), or a stream ({@code stream=true} as well). Never with
+     * {@code quorum}, which would turn either into a plain read.
+     */
+    HttpCall watchCall(String key, boolean recursive, long fromIndex, boolean stream, Duration timeout) {
         String query = "?wait=true&waitIndex=" + fromIndex + (recursive ? "&recursive=true" : "")
                 + (stream ? "&stream=true" : "");
-        Duration lasting = (stream && STREAM_LIFETIME.compareTo(timeout) < 0) ? STREAM_LIFETIME : timeout;
-        HttpCall call = HttpCall.of(HttpMethod.GET, keyPath(key) + query, true, lasting, key)
+        return HttpCall.of(HttpMethod.GET, keyPath(key) + query, true, timeout, key)
             .withAuthorization(this.authorization);
-        return this.transport.stream(call, (endpoint, status, headers, body) -> {
-            sink.opened(body);
-            if (!stream || status != 200) {
-                EtcdResponse event = toResponse(call, HttpAnswer.of(endpoint, status, headers, body.readAllBytes()));
-                sink.event(event);
-                return event.node().modifiedIndex() >= event.etcdIndex();
-            }
-            HttpAnswer head = HttpAnswer.of(endpoint, status, headers, EMPTY);
-            // Without the header (a proxy that drops it) no change can be told from the history: one per stream.
-            long startIndex = head.longHeader("X-Etcd-Index");
-            V2EventLines lines = new V2EventLines(body);
-            for (byte[] line; (line = lines.next()) != null;) {
-                EtcdResponse event = toResponse(call, new HttpAnswer(endpoint, status, head.headers(), line));
-                sink.event(event);
-                if (event.node().modifiedIndex() <= startIndex || startIndex == 0) {
-                    // From the history: nothing follows it on this stream.
-                    body.close();
-                    return false;
-                }
-            }
-            return false;
-        });
+    }
+
+    HttpTransport transport() {
+        return this.transport;
     }
 
     @Override
@@ -361,7 +318,7 @@ public final class V2Protocol implements EtcdProtocol {
         return toResponse(call, execute(call));
     }
 
-    private static EtcdResponse toResponse(HttpCall call, HttpAnswer answer) {
+    static EtcdResponse toResponse(HttpCall call, HttpAnswer answer) {
         V2Json.Body body = ERRORS.body(call, answer);
         if (body.errorCode() != null || !answer.isSuccess() || body.action() == null) {
             throw ERRORS.translate(call, answer, body);

@@ -16,6 +16,7 @@ import dev.etcdspring.core.EtcdNode;
 import dev.etcdspring.core.EtcdResponse;
 import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
+import dev.etcdspring.core.internal.DirectoryWatchRequests;
 import dev.etcdspring.core.internal.EtcdCredentials;
 import dev.etcdspring.core.internal.EtcdErrorTranslator;
 import dev.etcdspring.core.internal.EtcdKeys;
@@ -24,7 +25,6 @@ import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Observations;
 import dev.etcdspring.core.internal.TemplateScope;
 import dev.etcdspring.core.internal.ReadPosition;
-import dev.etcdspring.core.internal.WatchSink;
 import dev.etcdspring.core.kv.EtcdKeyValueOperations;
 import dev.etcdspring.core.lease.EtcdLeaseOperations;
 import tools.jackson.databind.JsonNode;
@@ -296,11 +296,9 @@ public final class V3Protocol implements EtcdProtocol {
 
     /** See {@link V3Watch}. */
     @Override
-    public boolean watch(String key, boolean recursive, long fromIndex, WatchSink<EtcdResponse> sink,
-            Duration timeout, boolean stream) {
-        // A v3 watch is always one stream, from any revision.
-        this.watch.watch(key, recursive, fromIndex, sink, timeout);
-        return true;
+    public DirectoryWatchRequests watchRequests(String key, boolean recursive) {
+        // A v3 watch is one stream from any revision: every request is the same.
+        return (fromIndex, sink, timeout) -> this.watch.watch(key, recursive, fromIndex, sink, timeout);
     }
 
     @Override
