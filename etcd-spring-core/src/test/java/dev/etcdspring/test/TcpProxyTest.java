@@ -24,7 +24,8 @@ class TcpProxyTest {
                         proxy.url().substring(proxy.url().lastIndexOf(':') + 1)))) {
             // Generous: a proxy that keeps the connection open makes the read time out instead.
             client.setSoTimeout(10_000);
-            client.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream()
+                .write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = client.getInputStream();
             int read;
             try {

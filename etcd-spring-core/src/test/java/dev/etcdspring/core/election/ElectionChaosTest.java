@@ -85,6 +85,9 @@ class ElectionChaosTest {
 
     private final AtomicInteger campaignFailures = new AtomicInteger();
 
+    private final java.util.concurrent.atomic.AtomicReference<String> lastFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     ElectionChaosTest(EtcdApi api) {
         this.api = api;
     }
@@ -263,12 +266,15 @@ class ElectionChaosTest {
             takeovers.add(TimeUnit.NANOSECONDS.toMillis(next.begin - death.at()));
             beliefs.add(TimeUnit.NANOSECONDS.toMillis(death.term().endedAt() - death.at()));
         }
+        List<Long> termsByCandidate = this.candidates.stream()
+            .map((c) -> inOrder.stream().filter((t) -> t.candidate == c.id).count())
+            .toList();
         System.out.printf("ElectionChaosTest %s: %d s of chaos: %s; %d terms (%s by candidate), closest gap between"
-                + " two %d ms (%d ms after a lost one); after a death another led in %s ms, the dead one believed it led for %s ms more;"
-                + " %d campaigns failed%n", this.api, chaos.toSeconds(), steps, inOrder.size(),
-                this.candidates.stream().map((c) -> Long.toString(inOrder.stream().filter((t) -> t.candidate == c.id)
-                    .count())).toList(),
-                TimeUnit.NANOSECONDS.toMillis(closestGap), TimeUnit.NANOSECONDS.toMillis(closestAfterLoss), takeovers, beliefs, this.campaignFailures.get());
+                + " two %d ms (%d ms after a lost one); after a death another led in %s ms, the dead one believed it"
+                + " led for %s ms more; %d campaigns failed (the last: %s)%n", this.api, chaos.toSeconds(), steps,
+                inOrder.size(), termsByCandidate, TimeUnit.NANOSECONDS.toMillis(closestGap),
+                TimeUnit.NANOSECONDS.toMillis(closestAfterLoss), takeovers, beliefs, this.campaignFailures.get(),
+                this.lastFailure.get());
         assertThat(this.deaths).as("leaders died").hasSizeGreaterThanOrEqualTo(2);
         assertThat(steps).as("the etcd leader was killed too").anyMatch((s) -> s.endsWith("(leader) killed"));
         assertThat(takeovers).as("another candidate led within the time to live and 5 s of each death")
@@ -331,8 +337,10 @@ class ElectionChaosTest {
                                 .campaign(ELECTION, "candidate-" + candidate.id, OPTIONS);
                         }
                         catch (EtcdException | EtcdLockTimeoutException ex) {
-                            // etcd out of reach, or the wait ran out: not a candidate now, campaign again
+                            // etcd out of reach, or the wait ran out: not a candidate now, campaign again shortly
                             this.campaignFailures.incrementAndGet();
+                            this.lastFailure.set(ex.toString());
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                             continue;
                         }
                         lead(candidate, life, leadership, random);

@@ -2,15 +2,20 @@ package dev.etcdspring.core.lock;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 import dev.etcdspring.core.EtcdApi;
 import dev.etcdspring.core.EtcdException;
@@ -94,6 +99,8 @@ class LockChaosTest {
 
     private final AtomicInteger acquireFailures = new AtomicInteger();
 
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
+
     private final AtomicInteger readFailures = new AtomicInteger();
 
     private final AtomicInteger refusedWrites = new AtomicInteger();
@@ -143,7 +150,7 @@ class LockChaosTest {
         for (int c = 0; c < CLIENTS; c++) {
             // Each client starts on another member, so that every kill hits some client's member in use.
             List<String> endpoints = new ArrayList<>(cluster.endpoints());
-            java.util.Collections.rotate(endpoints, -c);
+            Collections.rotate(endpoints, -c);
             EtcdTemplate template = template(endpoints);
             int client = c;
             Thread worker = new Thread(() -> work(client, template), "lock-chaos-" + c);
@@ -185,17 +192,18 @@ class LockChaosTest {
         List<Long> tokens = inOrder.stream().map(Grant::token).toList();
         System.out.printf("LockChaosTest %s: %d s of chaos, kills %s; %d increments acknowledged in time, %d of %d"
                 + " late or unknown found applied; counter %d; %d grants, tokens %d..%d; %d acquisitions, %d reads"
-                + " and %d writes failed; %d grants lost before recorded%n", this.api, chaos.toSeconds(), killed,
-                this.completed.get(), this.uncertainApplied.size(), this.uncertain.size(), last.count(),
-                inOrder.size(), tokens.get(0), tokens.get(tokens.size() - 1), this.acquireFailures.get(),
-                this.readFailures.get(), this.refusedWrites.get(), this.grantsLostBeforeRecorded.get());
+                + " and %d writes failed; %d grants lost before recorded; last failure to acquire: %s%n", this.api,
+                chaos.toSeconds(), killed, this.completed.get(), this.uncertainApplied.size(), this.uncertain.size(),
+                last.count(), inOrder.size(), tokens.get(0), tokens.get(tokens.size() - 1),
+                this.acquireFailures.get(), this.readFailures.get(), this.refusedWrites.get(),
+                this.grantsLostBeforeRecorded.get(), this.lastFailure.get());
 
         assertThat(killed).as("the leader was killed too").anyMatch((k) -> k.endsWith("(leader)"));
         assertThat(last.count()).as("the counter: every increment made, none lost")
             .isEqualTo(this.completed.get() + this.uncertainApplied.size());
         assertThat(tokens).as("fencing tokens in the order the lock was granted").isSorted().doesNotHaveDuplicates();
-        assertThat(inOrder).extracting(Grant::client).as("every client held the lock").containsAll(
-                java.util.stream.IntStream.range(0, CLIENTS).boxed().toList());
+        assertThat(inOrder).extracting(Grant::client).as("every client held the lock")
+            .containsAll(IntStream.range(0, CLIENTS).boxed().toList());
     }
 
     private static EtcdProcess leader(EtcdCluster cluster) {
@@ -213,8 +221,10 @@ class LockChaosTest {
                     lock = locks.acquire(LOCK, OPTIONS);
                 }
                 catch (EtcdException | EtcdLockTimeoutException ex) {
-                    // etcd out of reach (or the wait ran out): nothing is held, try again
+                    // etcd out of reach (or the wait ran out): nothing is held, try again shortly
                     this.acquireFailures.incrementAndGet();
+                    this.lastFailure.set(ex.toString());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                     continue;
                 }
                 try {
