@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * partition between the client and etcd would look to the client. It can also {@link #stall()} (a blackhole: the
  * connections stay open and nothing gets through, so that the client sees only its own timeouts) and
  * {@link #delayToTarget(Duration) delay} what clients send, or {@link #delayToClient(Duration) what etcd answers},
- * as a slow link would.
+ * as a slow link would. While its target is down (a killed member), it hangs up on each new connection at once, so
+ * that the client sees the member gone, as it would without the proxy, rather than a link that swallows its request.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -145,7 +146,16 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket upstream = new Socket(this.target.getHost(), this.target.getPort());
+                Socket upstream;
+                try {
+                    upstream = new Socket(this.target.getHost(), this.target.getPort());
+                }
+                catch (IOException ex) {
+                    // The target is down: hang up on the client at once, so that a dead member looks refused
+                    // to it, as without the proxy, not blackholed (the client waiting for its own timeout).
+                    closeQuietly(client);
+                    continue;
+                }
                 this.sockets.add(client);
                 this.sockets.add(upstream);
                 pipe(client, upstream, true);
@@ -209,6 +219,8 @@ public final class TcpProxy implements AutoCloseable {
                 this.pumpLocks.remove(lock);
                 closeQuietly(from);
                 closeQuietly(to);
+                this.sockets.remove(from);
+                this.sockets.remove(to);
             }
         }, "tcp-proxy-pump");
         reader.setDaemon(true);
