@@ -248,6 +248,24 @@ public final class EtcdRequestFactories {
     }
 
     /**
+     * Checks that the library a backend needs is on the class path, without starting its client: a template checks
+     * when it is built, and makes its backend only when first used.
+     *
+     * @throws IllegalStateException naming the dependency when it is missing
+     */
+    static void requireLibraryOf(EtcdHttpBackend backend) {
+        switch (backend) {
+            case JETTY -> requireLibrary("org.eclipse.jetty.client.HttpClient", "JETTY",
+                    "org.eclipse.jetty:jetty-client", " (the default for https endpoints; the starter brings it)");
+            case HTTP_COMPONENTS -> requireLibrary("org.apache.hc.client5.http.impl.classic.HttpClients",
+                    "HTTP_COMPONENTS", "org.apache.httpcomponents.client5:httpclient5", "");
+            default -> {
+                // the JDK's, or the library's own
+            }
+        }
+    }
+
+    /**
      * Fails with a message that says what to add, or what to choose instead, when an optional HTTP client library
      * is missing: better than the {@link NoClassDefFoundError} its first use would throw.
      */

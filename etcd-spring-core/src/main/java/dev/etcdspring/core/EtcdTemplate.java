@@ -13,25 +13,16 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import dev.etcdspring.core.election.EtcdElectionOperations;
-import dev.etcdspring.core.internal.CoordinationQueue;
 import dev.etcdspring.core.internal.EtcdKeys;
 import dev.etcdspring.core.internal.EtcdProtocol;
-import dev.etcdspring.core.internal.HealthProbe;
-import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Observations;
-import dev.etcdspring.core.internal.QueuedElectionOperations;
-import dev.etcdspring.core.internal.QueuedLockOperations;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.SwapEngine;
-import dev.etcdspring.core.internal.V2CoordinationQueue;
-import dev.etcdspring.core.internal.V3CoordinationQueue;
 import dev.etcdspring.core.kv.EtcdKeyValueOperations;
 import dev.etcdspring.core.lease.EtcdLeaseOperations;
 import dev.etcdspring.core.lock.EtcdLockOperations;
 import dev.etcdspring.core.observation.EtcdObservationContext;
 import dev.etcdspring.core.observation.EtcdObservationDocumentation;
-import dev.etcdspring.core.v2.V2Protocol;
-import dev.etcdspring.core.v3.V3Protocol;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.web.client.RestClient;
 
@@ -60,58 +51,63 @@ import org.springframework.web.client.RestClient;
  */
 public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
-    private final EtcdProtocol protocol;
+    /** What the template was built with, apart from the builder it came from: its parts are made from it. */
+    private final TemplateSettings settings;
 
-    private final HttpTransport transport;
+    private final EtcdApi api;
 
-    private final SwapEngine swaps;
-
-    private final HealthProbe health;
-
-    private final Observations observations;
-
-    private final TemplateResources resources;
+    private final List<String> endpoints;
 
     private final boolean serializableReads;
 
     private final EtcdClientListener listener;
 
-    /** The v3-native operations; {@code null} on v2. */
-    private final EtcdKeyValueOperations keyValue;
+    /** The parts behind the template, made by the first operation; {@code null} until then. */
+    private volatile TemplateWiring wiring;
 
-    /** The lease operations; {@code null} on v2. */
-    private final EtcdLeaseOperations leases;
-
-    private final EtcdLockOperations locks;
-
-    private final EtcdElectionOperations elections;
+    /** Whether {@link #close()} was called (guarded by {@code this}): parts made after it are made closed. */
+    private boolean closed;
 
     private EtcdTemplate(Builder builder) {
-        this.listener = Listeners.fixed(builder.listeners);
-        this.resources = new TemplateResources(builder, this.listener);
-        this.transport = this.resources.transport();
-        this.protocol = (builder.api == EtcdApi.V2) ? new V2Protocol(this.transport, builder.credentials)
-                : new V3Protocol(this.transport, builder.credentials);
-        this.swaps = new SwapEngine(this.protocol, this.listener, builder.swapMaxAttempts, builder.swapTimeout,
-                builder.swapInitialBackoff, builder.swapMaxBackoff);
-        this.health = new HealthProbe(this.transport, this.protocol, this.resources.executor());
+        // Refusals that need no part of the client come now, from build(); the parts come with the first use.
+        HttpBackends.resolve(builder.httpBackend, builder.endpoints);
+        if (builder.requestFactories == null) {
+            EtcdRequestFactories.requireLibraryOf(HttpBackends.resolve(builder.httpBackend, builder.endpoints));
+        }
+        this.settings = builder.snapshot();
+        this.api = builder.api;
+        this.endpoints = builder.endpoints;
         this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
-        this.observations = new Observations(builder.observationRegistry, builder.observationConvention,
-                this.protocol.api());
-        CoordinationQueue queue;
-        if (this.protocol instanceof V3Protocol v3) {
-            this.keyValue = v3.keyValueOperations(this.observations, this.serializableReads, this.resources);
-            this.leases = v3.leaseOperations(this.observations, this.resources);
-            queue = new V3CoordinationQueue(this.keyValue, this.leases);
+        this.listener = Listeners.fixed(builder.listeners);
+    }
+
+    /**
+     * The parts behind the template, made on first use. A template closed before its first use makes them closed,
+     * so that it refuses every operation as a template closed after use does.
+     */
+    private TemplateWiring wiring() {
+        TemplateWiring current = this.wiring;
+        if (current != null) {
+            return current;
         }
-        else {
-            this.keyValue = null;
-            this.leases = null;
-            queue = new V2CoordinationQueue(this, (key, ttl, timeout) -> this.observations.observe("refresh", key,
-                    (context) -> this.protocol.refresh(key, ttl, timeout)), this.resources);
+        synchronized (this) {
+            if (this.wiring == null) {
+                TemplateWiring made = new TemplateWiring(this, this.settings, this.listener);
+                if (this.closed) {
+                    made.resources.close();
+                }
+                this.wiring = made;
+            }
+            return this.wiring;
         }
-        this.locks = new QueuedLockOperations(queue, this.observations);
-        this.elections = new QueuedElectionOperations(queue, this.observations);
+    }
+
+    private EtcdProtocol protocol() {
+        return wiring().protocol;
+    }
+
+    private Observations observations() {
+        return wiring().observations;
     }
 
     /**
@@ -126,7 +122,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdApi api() {
-        return this.protocol.api();
+        return this.api;
     }
 
     /**
@@ -135,7 +131,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      * @return the endpoint base URLs
      */
     public List<String> endpoints() {
-        return this.transport.endpoints();
+        return this.endpoints;
     }
 
     /**
@@ -145,7 +141,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      * @return an endpoint base URL
      */
     public String currentEndpoint() {
-        return this.transport.preferredEndpoint();
+        return wiring().transport.preferredEndpoint();
     }
 
     @Override
@@ -155,7 +151,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public String get(String key, ReadOptions options) {
-        return this.observations.observe("get", key, (context) -> {
+        return observations().observe("get", key, (context) -> {
             String k = EtcdKeys.normalize(key, "key");
             EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
             return (response != null) ? SwapEngine.valueNode(k, response).value() : null;
@@ -165,7 +161,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     /** The response, or {@code null} when there is no such key: missing, or below a key that is a file. */
     private EtcdResponse readIfPresent(String key, ReadOptions options, EtcdObservationContext context) {
         try {
-            return this.protocol.get(key, withConsistency(options));
+            return protocol().get(key, withConsistency(options));
         }
         catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
             Observations.noteFailure(context, ex);
@@ -185,9 +181,9 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse getResponse(String key, ReadOptions options) {
-        return this.observations.observe("get", key, (context) -> {
+        return observations().observe("get", key, (context) -> {
             String k = EtcdKeys.normalize(key, "key");
-            return this.protocol.get(k, withConsistency(OptionChecks.notNull(options, "options")));
+            return protocol().get(k, withConsistency(OptionChecks.notNull(options, "options")));
         });
     }
 
@@ -198,14 +194,14 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public Map<String, Object> getTree(String dir, ReadOptions options) {
-        return this.observations.observe("tree", dir, (context) -> {
+        return observations().observe("tree", dir, (context) -> {
             String k = EtcdKeys.normalize(dir, "dir");
             EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
             if (response == null) {
                 return null;
             }
             if (!response.node().dir()) {
-                throw this.protocol.notADirectory(k, response, withConsistency(options));
+                throw protocol().notADirectory(k, response, withConsistency(options));
             }
             return tree(response.node(), options.isRecursive());
         });
@@ -228,7 +224,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public EtcdResponse set(String key, String value, WriteOptions options) {
         String operation = (options != null && options.isCompare()) ? "cas" : "set";
-        return this.observations.observe(operation, key, (context) -> write(key, value, options));
+        return observations().observe(operation, key, (context) -> write(key, value, options));
     }
 
     private EtcdResponse write(String key, String value, WriteOptions options) {
@@ -238,7 +234,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         if (options.getPrevValue() != null) {
             checkValue(options.getPrevValue(), "prevValue", k);
         }
-        return this.protocol.put(k, value, options);
+        return protocol().put(k, value, options);
     }
 
     @Override
@@ -248,7 +244,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
-        return this.observations.observe("create", dir, (context) -> {
+        return observations().observe("create", dir, (context) -> {
             String k = EtcdKeys.normalize(dir, "dir");
             checkValue(value, "value", k);
             OptionChecks.notNull(options, "options");
@@ -256,13 +252,13 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
                 throw new IllegalArgumentException("createInOrder in '" + k
                         + "' takes no preconditions (it always creates a new key), got " + options);
             }
-            return this.protocol.createInOrder(k, value, options);
+            return protocol().createInOrder(k, value, options);
         });
     }
 
     @Override
     public boolean compareAndSet(String key, String expected, String value) {
-        return this.observations.observe("cas", key, (context) -> {
+        return observations().observe("cas", key, (context) -> {
             OptionChecks.notNull(expected, "expected");
             return compareAndSet(key, value, WriteOptions.defaults().prevValue(expected), context);
         });
@@ -270,7 +266,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public boolean compareAndSetIndex(String key, long modifiedIndex, String value) {
-        return this.observations.observe("cas", key, (context) -> {
+        return observations().observe("cas", key, (context) -> {
             if (modifiedIndex < 1) {
                 throw new IllegalArgumentException("modifiedIndex must be positive, got " + modifiedIndex);
             }
@@ -291,9 +287,9 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public String swap(String key, UnaryOperator<String> fn) {
-        return this.observations.observe("swap", key, (context) -> {
+        return observations().observe("swap", key, (context) -> {
             String k = writableKey(key);
-            return this.swaps.swap(k, OptionChecks.notNull(fn, "fn"), context);
+            return wiring().swaps.swap(k, OptionChecks.notNull(fn, "fn"), context);
         });
     }
 
@@ -304,7 +300,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse delete(String key, WriteOptions options) {
-        return this.observations.observe("delete", key, (context) -> {
+        return observations().observe("delete", key, (context) -> {
             String k = writableKey(key);
             OptionChecks.notNull(options, "options");
             if (options.getTtl() != null || options.getPrevExist() != null) {
@@ -314,14 +310,14 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             if (options.getPrevValue() != null) {
                 checkValue(options.getPrevValue(), "prevValue", k);
             }
-            return this.protocol.delete(k, options);
+            return protocol().delete(k, options);
         });
     }
 
     @Override
     public EtcdResponse deleteAll(String dir) {
-        return this.observations.observe("delete-all", dir,
-                (context) -> this.protocol.deleteAll(EtcdKeys.normalize(dir, "dir"), WriteOptions.defaults()));
+        return observations().observe("delete-all", dir,
+                (context) -> protocol().deleteAll(EtcdKeys.normalize(dir, "dir"), WriteOptions.defaults()));
     }
 
     @Override
@@ -329,7 +325,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         String k = EtcdKeys.normalize(key, "key");
         OptionChecks.notNull(options, "options");
         OptionChecks.notNull(listener, "listener");
-        return this.resources.watch(this.protocol, k, options, listener);
+        return wiring().resources.watch(protocol(), k, options, listener);
     }
 
     /**
@@ -342,12 +338,12 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public EtcdHealth health(Duration timeout) {
         OptionChecks.positive(timeout, "timeout");
-        return this.observations.observe("health", null, (context) -> {
+        return observations().observe("health", null, (context) -> {
             try {
-                return this.health.check(timeout);
+                return wiring().health.check(timeout);
             }
             catch (RejectedExecutionException ex) {
-                throw this.resources.closedOr(ex);
+                throw wiring().resources.closedOr(ex);
             }
         });
     }
@@ -360,10 +356,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public EtcdKeyValueOperations opsForKeyValue() {
-        if (this.keyValue == null) {
+        if (this.api != EtcdApi.V3) {
             throw v3Only("opsForKeyValue()", "keys as bytes, revisions and transactions");
         }
-        return this.keyValue;
+        return wiring().keyValue;
     }
 
     /**
@@ -374,10 +370,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public EtcdLeaseOperations opsForLeases() {
-        if (this.leases == null) {
+        if (this.api != EtcdApi.V3) {
             throw v3Only("opsForLeases()", "leases");
         }
-        return this.leases;
+        return wiring().leases;
     }
 
     /**
@@ -388,7 +384,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public EtcdLockOperations opsForLocks() {
-        return this.locks;
+        return wiring().locks;
     }
 
     /**
@@ -399,7 +395,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public EtcdElectionOperations opsForElections() {
-        return this.elections;
+        return wiring().elections;
     }
 
     private UnsupportedOperationException v3Only(String method, String what) {
@@ -410,12 +406,12 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdVersion version() {
-        return this.observations.observe("version", null, (context) -> ServerVersion.read(this.transport, null));
+        return observations().observe("version", null, (context) -> ServerVersion.read(wiring().transport, null));
     }
 
     @Override
     public List<EtcdMember> members() {
-        return this.observations.observe("members", null, (context) -> this.protocol.members(null));
+        return observations().observe("members", null, (context) -> protocol().members(null));
     }
 
     /**
@@ -426,7 +422,14 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public void close() {
-        this.resources.close();
+        TemplateWiring made;
+        synchronized (this) {
+            this.closed = true;
+            made = this.wiring;
+        }
+        if (made != null) {
+            made.resources.close();
+        }
     }
 
     @Override
@@ -464,7 +467,9 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         }
 
         /**
-         * Builds the template. No request is sent until the first operation.
+         * Builds the template. Nothing is sent, and neither its HTTP backend nor its executor is made, until the
+         * first operation: building one costs an application's start next to nothing. What the builder is told
+         * afterwards does not reach the template.
          *
          * @return the template
          * @throws IllegalArgumentException when the socket backend was chosen for an https endpoint

@@ -61,7 +61,9 @@ final class TemplateResources implements TemplateScope {
         Function<Duration, ClientHttpRequestFactory> factories = (this.ownedFactories != null) ? this.ownedFactories
                 : settings.requestFactories;
         RestClient.Builder restClient = (settings.restClientBuilder != null) ? settings.restClientBuilder
-                : RestClient.builder();
+                : (settings.restClientBuilderSupplier != null)
+                        ? OptionChecks.notNull(settings.restClientBuilderSupplier.get(), "restClientBuilder's result")
+                        : RestClient.builder();
         this.transport = new HttpTransport(settings.endpoints, restClient, factories, settings.timeout);
         this.ownedExecutor = (settings.executor != null) ? null
                 : BackgroundWork.newDefaultExecutor(settings.threadFactory);

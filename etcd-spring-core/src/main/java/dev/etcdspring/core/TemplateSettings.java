@@ -23,7 +23,7 @@ import org.springframework.web.client.RestClient;
  * The settings an {@link EtcdTemplate.Builder} collects, each checked as it is set, with their defaults: the
  * builder's methods live here, so that the template's own file holds the template.
  */
-abstract class TemplateSettings {
+abstract class TemplateSettings implements Cloneable {
 
 
     List<String> endpoints = List.of("http://127.0.0.1:2379");
@@ -37,6 +37,9 @@ abstract class TemplateSettings {
     Duration connectTimeout = Duration.ofSeconds(2);
 
     RestClient.Builder restClientBuilder;
+
+    /** Makes the builder to derive from when the template makes its clients, instead of {@code restClientBuilder}. */
+    Supplier<RestClient.Builder> restClientBuilderSupplier;
 
     Function<Duration, ClientHttpRequestFactory> requestFactories;
 
@@ -78,6 +81,24 @@ abstract class TemplateSettings {
 
     /** This builder, as its own type. */
     abstract EtcdTemplate.Builder self();
+
+    /**
+     * The settings as they are now, for a template to make its parts from later: what the builder is told after
+     * {@code build()} does not reach the template. A {@code RestClient.Builder} given is copied too; the rest are
+     * values, or objects the application keeps (its executor, its factories).
+     */
+    TemplateSettings snapshot() {
+        try {
+            TemplateSettings copy = (TemplateSettings) super.clone();
+            if (copy.restClientBuilder != null) {
+                copy.restClientBuilder = copy.restClientBuilder.clone();
+            }
+            return copy;
+        }
+        catch (CloneNotSupportedException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
 
     /**
      * The base URLs of the etcd members to talk to, such as {@code http://127.0.0.1:2379}. With several, a
@@ -168,6 +189,21 @@ abstract class TemplateSettings {
      */
     public EtcdTemplate.Builder restClientBuilder(RestClient.Builder restClientBuilder) {
         this.restClientBuilder = OptionChecks.notNull(restClientBuilder, "restClientBuilder");
+        this.restClientBuilderSupplier = null;
+        return self();
+    }
+
+    /**
+     * As {@link #restClientBuilder(RestClient.Builder)}, with the {@link RestClient.Builder} made only when the
+     * template makes its clients, on its first operation: what an application's customizers do to it then costs
+     * nothing while the application starts.
+     *
+     * @param restClientBuilder makes the builder, once; must not be {@code null}, nor return {@code null}
+     * @return this builder
+     */
+    public EtcdTemplate.Builder restClientBuilder(Supplier<RestClient.Builder> restClientBuilder) {
+        this.restClientBuilderSupplier = OptionChecks.notNull(restClientBuilder, "restClientBuilder");
+        this.restClientBuilder = null;
         return self();
     }
 
