@@ -65,14 +65,17 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     /** The parts behind the template, made by the first operation; {@code null} until then. */
     private volatile TemplateWiring wiring;
 
-    /** Whether {@link #close()} was called (guarded by {@code this}): parts made after it are made closed. */
+    /** Guards the making of the parts and {@link #closed}: a lock of its own, not the public template's. */
+    private final Object wiringLock = new Object();
+
+    /** Whether {@link #close()} was called: parts made after it are made closed. */
     private boolean closed;
 
     private EtcdTemplate(Builder builder) {
         // Refusals that need no part of the client come now, from build(); the parts come with the first use.
-        HttpBackends.resolve(builder.httpBackend, builder.endpoints);
+        EtcdHttpBackend backend = HttpBackends.resolve(builder.httpBackend, builder.endpoints);
         if (builder.requestFactories == null) {
-            EtcdRequestFactories.requireLibraryOf(HttpBackends.resolve(builder.httpBackend, builder.endpoints));
+            EtcdRequestFactories.requireLibraryOf(backend);
         }
         this.settings = builder.snapshot();
         this.api = builder.api;
@@ -90,7 +93,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         if (current != null) {
             return current;
         }
-        synchronized (this) {
+        synchronized (this.wiringLock) {
             if (this.wiring == null) {
                 TemplateWiring made = new TemplateWiring(this, this.settings, this.listener);
                 if (this.closed) {
@@ -423,7 +426,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public void close() {
         TemplateWiring made;
-        synchronized (this) {
+        synchronized (this.wiringLock) {
             this.closed = true;
             made = this.wiring;
         }
