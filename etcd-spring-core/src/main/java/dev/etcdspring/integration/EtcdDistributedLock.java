@@ -1,5 +1,5 @@
 // One job: the lock of one key of an EtcdLockRegistry: reentrant per thread in the JVM, one etcd lock from the
-// first lock to the last unlock, and a lost one reported at that unlock.
+// first lock to the last unlock (a fresh one when a reentrant lock finds it lost), and a loss reported at that unlock.
 package dev.etcdspring.integration;
 
 import java.time.Duration;
@@ -22,19 +22,26 @@ import org.springframework.integration.support.locks.DistributedLock;
 /**
  * The lock of one key of an {@link EtcdLockRegistry}, from {@link EtcdLockRegistry#obtain(Object)}: a
  * {@link ReentrantLock} among this registry's threads, and, for the thread that holds it, one etcd lock from its
- * first {@code lock()} to its last {@code unlock()}, renewed by the template meanwhile.
+ * first {@code lock()} to its last {@code unlock()} (a fresh one when a reentrant lock finds it lost), renewed by the
+ * template meanwhile.
  *
  * <ul>
  * <li>{@link #lock()} waits without bound and is not interruptible (an interrupt while it waits in etcd makes it
  * ask again, at the back of the queue, and is kept for the caller); {@link #lockInterruptibly()} ends on an
  * interrupt with {@link InterruptedException}, and {@link #tryLock(long, TimeUnit)} with
  * {@code false} when the time runs out; either way nothing of the attempt is left in etcd.</li>
+ * <li>A reentrant {@code lock()} or {@code tryLock()} checks in etcd that the holding's etcd lock is still held; if
+ * it was lost, it acquires a fresh one as a first one would (waiting, or not, as that method does), and a
+ * {@code tryLock} that cannot returns {@code false} and leaves the thread's other holds as they were. The JDBC and
+ * Redis registries acquire in their store on every {@code tryLock} alike, which Spring Integration's
+ * {@code LockRegistryLeaderInitiator} relies on to notice a lost lock at its next heartbeat.</li>
  * <li>A failure to reach etcd while locking is a {@link CannotAcquireLockException}, as in Spring Integration's
  * other registries.</li>
  * <li>{@link #unlock()} by a thread that does not hold the lock throws {@link IllegalStateException} (as the Redis
  * registry does) and changes nothing. The last {@code unlock()} of a lock that was lost while held (its key deleted
- * or expired, or no renewal acknowledged before its safe deadline) throws {@link ConcurrentModificationException},
- * as the JDBC and Redis registries do: the work it guarded may have overlapped with another holder's. The lock is
+ * or expired, or no renewal acknowledged before its safe deadline; or an earlier etcd lock of the holding, replaced
+ * by a reentrant lock) throws {@link ConcurrentModificationException}, as the JDBC and Redis registries do: the
+ * work it guarded may have overlapped with another holder's. The lock is
  * released here either way. To find out before, see {@link EtcdLockRegistry#renewLock(Object)}.</li>
  * <li>Conditions are not supported.</li>
  * </ul>
@@ -71,6 +78,13 @@ public final class EtcdDistributedLock implements DistributedLock {
 
         private volatile LockLoss loss;
 
+        /**
+         * Why this holding lost an etcd lock, once a reentrant acquisition found it lost; kept across the fresh etcd
+         * lock it may take, so that the last unlock still reports that the work of the outer holds may have
+         * overlapped with another holder's.
+         */
+        private String lostBecause;
+
         private Hold(EtcdLock lock, Duration ttl) {
             this.lock = lock;
             this.ttl = ttl;
@@ -90,7 +104,8 @@ public final class EtcdDistributedLock implements DistributedLock {
 
     /**
      * Acquires the lock with a time to live of its own, waiting without bound; not interruptible. When the
-     * current thread holds it already, it holds it once more, with the time to live it has.
+     * current thread holds it already, it holds it once more, with the time to live it has (in a fresh etcd lock if
+     * the one it held is lost).
      *
      * @param ttl whole seconds, at least one
      * @throws IllegalArgumentException for a time to live that is not whole seconds
@@ -101,7 +116,10 @@ public final class EtcdDistributedLock implements DistributedLock {
         LockOptions options = this.registry.options(ttl);
         this.local.lock();
         if (this.local.getHoldCount() > 1) {
-            return;
+            if (stillHeld()) {
+                return;
+            }
+            options = this.registry.options(this.hold.ttl);
         }
         boolean interrupted = Thread.interrupted();
         try {
@@ -146,7 +164,10 @@ public final class EtcdDistributedLock implements DistributedLock {
         LockOptions options = this.registry.options(null);
         this.local.lockInterruptibly();
         if (this.local.getHoldCount() > 1) {
-            return;
+            if (stillHeld()) {
+                return;
+            }
+            options = this.registry.options(this.hold.ttl);
         }
         try {
             this.registry.register(this);
@@ -175,7 +196,10 @@ public final class EtcdDistributedLock implements DistributedLock {
             return false;
         }
         if (this.local.getHoldCount() > 1) {
-            return true;
+            if (stillHeld()) {
+                return true;
+            }
+            options = this.registry.options(this.hold.ttl);
         }
         // Not interruptible: a request of an interrupted thread would fail at once.
         boolean interrupted = Thread.interrupted();
@@ -217,7 +241,8 @@ public final class EtcdDistributedLock implements DistributedLock {
 
     /**
      * Acquires the lock with a time to live of its own, waiting at most {@code waitTime}. When the current thread
-     * holds it already, it holds it once more, with the time to live it has.
+     * holds it already, it holds it once more, with the time to live it has; if the etcd lock it held is lost, only
+     * when a fresh one is acquired in time.
      *
      * @param waitTime how long to wait; zero or negative for no wait; must not be {@code null}
      * @param ttl whole seconds, at least one; {@code null} for the registry's
@@ -238,7 +263,10 @@ public final class EtcdDistributedLock implements DistributedLock {
             return false;
         }
         if (this.local.getHoldCount() > 1) {
-            return true;
+            if (stillHeld()) {
+                return true;
+            }
+            options = this.registry.options(this.hold.ttl);
         }
         try {
             this.registry.register(this);
@@ -267,8 +295,50 @@ public final class EtcdDistributedLock implements DistributedLock {
     }
 
     private void held(EtcdLock lock, LockOptions options) {
-        this.hold = new Hold(lock, options.getTtl());
+        Hold fresh = new Hold(lock, options.getTtl());
+        if (this.local.getHoldCount() > 1) {
+            // A reentrant acquisition replacing a lost etcd lock: the outer holds were not all covered by one.
+            fresh.lostBecause = this.hold.lostBecause;
+        }
+        this.hold = fresh;
         touch();
+    }
+
+    /**
+     * On a reentrant acquisition: whether the holding's etcd lock is still held, checked in etcd as
+     * {@link #checkStillHeld()} does. Spring Integration's leader initiator asks {@code tryLock} on each heartbeat
+     * while it leads, and gives up leading only when it returns {@code false}; the JDBC and Redis registries
+     * acquire in their store on every {@code tryLock}, reentrant or not. So a lost etcd lock must not be held once
+     * more on the strength of the local hold: it is released here (its key may still be in etcd when only its safe
+     * deadline passed, and would stand in the queue ahead of a fresh one), and the caller acquires a fresh one as
+     * for a first hold, or fails and undoes its local hold. A failure here undoes the local hold too.
+     */
+    private boolean stillHeld() {
+        Hold current = this.hold;
+        // The read and the release must reach etcd even from an interrupted thread (lock() and tryLock() keep the
+        // interrupt): a request of one would fail at once.
+        boolean interrupted = Thread.interrupted();
+        try {
+            String lost = lost(current);
+            if (lost == null) {
+                touch();
+                return true;
+            }
+            if (current.lostBecause == null) {
+                current.lostBecause = lost;
+            }
+            current.lock.release();
+            return false;
+        }
+        catch (RuntimeException ex) {
+            this.local.unlock();
+            throw failed(ex);
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -294,7 +364,7 @@ public final class EtcdDistributedLock implements DistributedLock {
         // The release must reach etcd even from an interrupted thread: a request of one would fail at once.
         boolean interrupted = Thread.interrupted();
         try {
-            String lost = lost(ended);
+            String lost = (ended.lostBecause != null) ? ended.lostBecause : lost(ended);
             ended.lock.release();
             if (lost != null) {
                 throw new ConcurrentModificationException("The lock '" + this.key + "' (etcd lock " + this.name

@@ -2,10 +2,15 @@
 package dev.etcdspring.integration;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.ConcurrentModificationException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +36,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.core.task.support.TaskExecutorAdapter;
 import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.integration.leader.Context;
+import org.springframework.integration.leader.DefaultCandidate;
+import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 import org.springframework.integration.support.locks.DistributedLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,8 +56,9 @@ import static org.awaitility.Awaitility.await;
  * applications) excluding each other; {@code tryLock} with and without a wait; a lock handed from thread to thread;
  * unlock by a thread that does not hold it refused; unlock of a lock lost while held (its key deleted in etcd)
  * a {@link ConcurrentModificationException}; {@code executeLocked}; an interrupted {@code lockInterruptibly} and a
- * timed-out {@code tryLock} leaving nothing in etcd; and what etcd adds: time to live, fencing token, renewLock as a
- * check.
+ * timed-out {@code tryLock} leaving nothing in etcd; a reentrant lock or tryLock checking in etcd that the
+ * holding's lock is still held, as Spring Integration's {@code LockRegistryLeaderInitiator} needs; and what etcd
+ * adds: time to live, fencing token, renewLock as a check.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(EtcdApi.class)
@@ -584,5 +594,172 @@ class EtcdLockRegistryTest {
             }
         }, this.threads);
         assertThat(got.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aReentrantTryLockAfterTheKeyWasDeletedAndTakenByAnotherIsFalseAndTheLastUnlockSaysItWasLost()
+            throws Exception {
+        EtcdDistributedLock lock = this.registry.obtain(this.key);
+        lock.lock();
+        String lostKey = holder(this.key).key();
+        deleteExternally(lostKey);
+        Lock others = this.otherRegistry.obtain(this.key);
+        assertThat(in(this.threads, () -> others.tryLock(WAIT.toSeconds(), TimeUnit.SECONDS)))
+            .as("the other registry, once the key is gone").isTrue();
+        LockHolder theirs = holder(this.key);
+        // Without a look in etcd the local hold would say true: two holders (a split brain for a leader initiator).
+        assertThat(lock.tryLock()).as("tryLock()").isFalse();
+        assertThat(lock.tryLock(200, TimeUnit.MILLISECONDS)).as("tryLock(200 ms)").isFalse();
+        assertThat(lock.tryLock(Duration.ofMillis(200), null)).as("tryLock(Duration, null)").isFalse();
+        assertThat(holder(this.key)).as("the other registry's holding, untouched").isEqualTo(theirs);
+        assertThat(contenders(this.key)).as("nothing left of the attempts").hasSize(1);
+        assertThat(lock.isHeldByCurrentThread()).as("the first hold, as it was").isTrue();
+        assertThatExceptionOfType(ConcurrentModificationException.class).as("the first hold's unlock is the last")
+            .isThrownBy(lock::unlock)
+            .withMessageContaining(lostKey);
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        assertThat(holder(this.key)).isEqualTo(theirs);
+    }
+
+    @Test
+    void aReentrantLockAfterTheKeyWasDeletedTakesAFreshEtcdLockAndTheLastUnlockStillSaysItWasLost()
+            throws Exception {
+        EtcdDistributedLock lock = this.registry.obtain(this.key);
+        lock.lock();
+        LockHolder first = holder(this.key);
+        List<java.util.concurrent.Callable<Boolean>> reentrant = List.of(lock::tryLock,
+                () -> lock.tryLock(1, TimeUnit.SECONDS), () -> lock.tryLock(Duration.ofSeconds(1), null), () -> {
+                    lock.lock();
+                    return true;
+                }, () -> {
+                    lock.lockInterruptibly();
+                    return true;
+                });
+        LockHolder before = first;
+        for (int i = 0; i < reentrant.size(); i++) {
+            deleteExternally(before.key());
+            assertThat(reentrant.get(i).call()).as("reentrant acquisition %d, the key gone", i).isTrue();
+            LockHolder fresh = holder(this.key);
+            assertThat(fresh).as("a fresh etcd lock").isNotNull();
+            assertThat(fresh.fencingToken()).as("a newer holder").isGreaterThan(before.fencingToken());
+            assertThat(lock.fencingToken()).isEqualTo(fresh.fencingToken());
+            assertThat(contenders(this.key)).as("the lost key gone, the fresh one alone").hasSize(1);
+            this.registry.renewLock(this.key);
+            before = fresh;
+        }
+        assertThat(this.otherRegistry.obtain(this.key).tryLock()).as("the other registry, while held").isFalse();
+        for (int i = 0; i < reentrant.size(); i++) {
+            lock.unlock();
+        }
+        assertThat(holder(this.key)).as("held until the last unlock").isEqualTo(before);
+        assertThatExceptionOfType(ConcurrentModificationException.class)
+            .as("the outer hold's etcd lock was lost: its work may have overlapped another's")
+            .isThrownBy(lock::unlock)
+            .withMessageContaining(first.key());
+        assertThat(holder(this.key)).as("released at the last unlock").isNull();
+        assertThat(contenders(this.key)).isEmpty();
+        assertThat(lock.tryLock()).isTrue();
+        lock.unlock();
+    }
+
+    /** A grant or revoke of leadership, as its candidate heard it, by this JVM's monotonic clock. */
+    private record Heard(String who, boolean granted, long at) {
+    }
+
+    /** Spring Integration's own leader initiator over one of the registries, for the role of this test's key. */
+    private LockRegistryLeaderInitiator initiator(EtcdLockRegistry locks, String who, List<Heard> heard,
+            Duration heartBeat) {
+        DefaultCandidate candidate = new DefaultCandidate(who, this.key) {
+
+            @Override
+            public void onGranted(Context ctx) {
+                heard.add(new Heard(who, true, System.nanoTime()));
+            }
+
+            @Override
+            public void onRevoked(Context ctx) {
+                heard.add(new Heard(who, false, System.nanoTime()));
+            }
+        };
+        LockRegistryLeaderInitiator initiator = new LockRegistryLeaderInitiator(locks, candidate);
+        initiator.setHeartBeatMillis(heartBeat.toMillis());
+        initiator.setBusyWaitMillis(50);
+        initiator.setTaskExecutor(new TaskExecutorAdapter(this.threads));
+        initiator.setApplicationEventPublisher((event) -> {
+        });
+        return initiator;
+    }
+
+    private static boolean heard(List<Heard> heard, String who, boolean granted) {
+        return heard.stream().anyMatch((h) -> h.who().equals(who) && h.granted() == granted);
+    }
+
+    /** The spans, [from, to] by nanoTime, in which both candidates believed they led. */
+    private static List<long[]> bothLeading(List<Heard> heard, long now) {
+        List<Heard> inOrder = new ArrayList<>(heard);
+        inOrder.sort(Comparator.comparingLong(Heard::at));
+        Set<String> leading = new HashSet<>();
+        List<long[]> spans = new ArrayList<>();
+        Long since = null;
+        for (Heard h : inOrder) {
+            if (h.granted()) {
+                leading.add(h.who());
+            }
+            else {
+                leading.remove(h.who());
+            }
+            if (leading.size() > 1 && since == null) {
+                since = h.at();
+            }
+            else if (leading.size() <= 1 && since != null) {
+                spans.add(new long[] { since, h.at() });
+                since = null;
+            }
+        }
+        if (since != null) {
+            spans.add(new long[] { since, now });
+        }
+        return spans;
+    }
+
+    @Test
+    void springIntegrationsLeaderInitiatorRevokesALeaderWhoseKeyWasDeletedAtItsNextHeartbeat() throws Exception {
+        Duration heartBeat = Duration.ofMillis(300);
+        List<Heard> heard = new CopyOnWriteArrayList<>();
+        LockRegistryLeaderInitiator first = initiator(this.registry, "first", heard, heartBeat);
+        LockRegistryLeaderInitiator second = initiator(this.otherRegistry, "second", heard, heartBeat);
+        try {
+            first.start();
+            await().atMost(WAIT).until(() -> heard(heard, "first", true));
+            second.start();
+            // The second waits in etcd's queue (a tryLock of one heartbeat at a time), so it gets the lock as soon
+            // as the first's key is gone.
+            await().atMost(WAIT).until(() -> contenders(this.key).size() == 2);
+            assertThat(heard).as("the second, while the first leads").noneMatch((h) -> h.who().equals("second"));
+            long deleted = System.nanoTime();
+            deleteExternally(holder(this.key).key());
+            await().atMost(WAIT).until(() -> heard(heard, "second", true));
+            // Before the fix the first's heartbeat tryLock was true on its local hold alone: never revoked.
+            await("the first revoked").atMost(WAIT).until(() -> heard(heard, "first", false));
+            // And stays so, while the second leads on.
+            await().during(heartBeat.multipliedBy(4)).atMost(WAIT)
+                .until(() -> !first.getContext().isLeader() && second.getContext().isLeader());
+            List<long[]> both = bothLeading(heard, System.nanoTime());
+            // The deletion ends the first's lock at once, but the initiator learns it only at its next heartbeat:
+            // at most one heartbeat's sleep, then its tryLock's wait of one heartbeat, and the requests (with a
+            // margin for a busy machine). Beyond that, both leading is the split brain this test is about.
+            long window = heartBeat.multipliedBy(2).plusSeconds(3).toNanos();
+            assertThat(both).as("both leading only after the deletion, until the first's next heartbeat: %s", heard)
+                .allSatisfy((span) -> {
+                    assertThat(span[0]).isGreaterThanOrEqualTo(deleted);
+                    assertThat(span[1]).isLessThanOrEqualTo(deleted + window);
+                });
+            assertThat(heard.stream().filter((h) -> h.granted()).count()).as("one grant each: %s", heard)
+                .isEqualTo(2);
+        }
+        finally {
+            first.stop();
+            second.stop();
+        }
     }
 }
