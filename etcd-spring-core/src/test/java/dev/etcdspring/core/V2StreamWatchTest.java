@@ -213,6 +213,24 @@ class V2StreamWatchTest {
     }
 
     @Test
+    void theDeletionOfAStreamedKeyArrivesOnce() {
+        try (EtcdWatch watch = this.etcdTemplate.watch("/d/key", WatchOptions.defaults().onError(this.errors::add),
+                this.events::add)) {
+            this.etcdTemplate.set("/d/key", "first");
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.events.size() == 1);
+            // Streaming now: etcd writes a deletion to a stream of its key twice, with one index.
+            this.etcdTemplate.set("/d/key", "second");
+            long deleted = this.etcdTemplate.delete("/d/key").node().modifiedIndex();
+            this.etcdTemplate.set("/d/key", "third");
+            await().atMost(Duration.ofSeconds(10)).until(() -> this.events.size() >= 4);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> this.events.size() == 4);
+            assertThat(this.events).extracting(EtcdResponse::action).containsExactly("set", "set", "delete", "set");
+            assertThat(this.events.get(2).node().modifiedIndex()).isEqualTo(deleted);
+        }
+        assertThat(this.errors).isEmpty();
+    }
+
+    @Test
     void aStreamingWatchOutlivesItsPollTimeout() {
         try (EtcdTemplate shortPolls = EtcdTemplate.builder()
             .endpoints(etcd.endpoint())

@@ -23,6 +23,8 @@ import dev.etcdspring.core.internal.WatchSink;
  * {@code waitIndex}.</li>
  * <li>A stream whose reader falls behind (etcd's queue of 100 changes per watcher full, because the socket's buffers
  * are) is dropped by etcd, and the answer stays open with nothing more on it.</li>
+ * <li>A stream watching a key gets that key's deletion twice, with the same index (a long poll, answered once, does
+ * not see it).</li>
  * </ul>
  *
  * <p>So: the first request is a long poll, whose {@code X-Etcd-Index} says where the history ended. At the head
@@ -126,8 +128,15 @@ final class V2WatchRequests implements DirectoryWatchRequests {
             // Closing the watch closes the stream's answer again, no longer the last poll's.
             sink.opened(body);
             V2EventLines lines = new V2EventLines(body);
+            long last = 0;
             for (byte[] line; (line = lines.next()) != null;) {
-                sink.event(V2Protocol.toResponse(call, new HttpAnswer(endpoint, status, head.headers(), line)));
+                EtcdResponse event = V2Protocol.toResponse(call, new HttpAnswer(endpoint, status, head.headers(), line));
+                // A stream gets the deletion of its own key twice (etcd notifies the deleted node's watchers, then
+                // the key's): each change is delivered once, by its index.
+                if (event.node().modifiedIndex() > last) {
+                    last = event.node().modifiedIndex();
+                    sink.event(event);
+                }
             }
             // etcd ended it (its request timeout): the next request finds out where the history ends.
             this.storeIndex = Math.max(this.storeIndex, registeredAt);
