@@ -462,7 +462,7 @@ public final class EtcdRequestFactories {
         }
     }
 
-    /** Apart, so that Jetty's classes are loaded only by those who use it (https endpoints, or by choice). */
+    /** Apart, so that Jetty's classes are loaded only by those who choose it. */
     private static final class Jetty {
 
         static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout, SSLContext sslContext,

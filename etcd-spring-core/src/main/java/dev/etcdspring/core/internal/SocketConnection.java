@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One plain-HTTP connection to an etcd endpoint, used by one thread at a time: a non-blocking socket channel with a
+ * One HTTP connection to an etcd endpoint ({@link TlsSocketConnection} adds TLS), used by one thread at a time: a non-blocking socket channel with a
  * selector of its own, so that the calling thread does all the I/O (no hand-off to another thread) while every wait
  * stays bounded by a deadline, and so that a pooled connection can be checked for a close by the server without
  * blocking before it is reused.
