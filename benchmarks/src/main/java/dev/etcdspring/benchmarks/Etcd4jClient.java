@@ -18,6 +18,11 @@ final class Etcd4jClient implements Client {
         this.client = new EtcdClient(URI.create(endpoint));
     }
 
+    /** A client over TLS with Netty's SSL context. */
+    Etcd4jClient(String endpoint, io.netty.handler.ssl.SslContext sslContext) {
+        this.client = new EtcdClient(sslContext, URI.create(endpoint));
+    }
+
     @Override
     public String get(String key, boolean linearizable) throws Exception {
         EtcdKeyGetRequest request = this.client.get(key);

@@ -33,7 +33,8 @@ import dev.etcdspring.test.EtcdCluster;
  * The contenders take turns round by round, so that the machine's drift hits them alike; each cell is the median
  * of the rounds, each ratio the median of the same-round ratios. The v3-native API ({@link KvBenchmarks}, scenarios
  * named {@code kv ...}) is measured in the same rounds against jetcd and the raw socket, each request timed; so are
- * locks on both APIs against jetcd's {@code Lock} ({@link LockBenchmarks}, {@code lock ...}). Writes
+ * locks on both APIs against jetcd's {@code Lock} ({@link LockBenchmarks}, {@code lock ...}), and GET over TLS on a
+ * second etcd that serves https ({@link TlsBenchmarks}, {@code tls ...}). Writes
  * {@code benchmarks/target/benchmark-results.md}
  * and {@code benchmarks/target/benchmark-results.png} and prints the table. Exits with 1 if a client failed.
  */
@@ -94,6 +95,16 @@ public final class EtcdBenchmarks {
             // a few lines that is quicker than the whole table.
             List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream()
                 .filter((p) -> !p.isBlank()).toList();
+            // The TLS scenarios need an etcd of their own, serving https: started only when one is selected.
+            if (only.isEmpty() || only.stream().anyMatch((p) -> p.startsWith(TlsBenchmarks.NAME.strip())
+                    || TlsBenchmarks.NAME.startsWith(p))) {
+                EtcdCluster tlsEtcd = EtcdCluster.start(1, true, dev.etcdspring.test.ClientTls.TLS);
+                List<AutoCloseable> tlsClients = new ArrayList<>();
+                scenarios.addAll(TlsBenchmarks.scenarios(runner, tlsEtcd, clients, endpoint, wrk, tlsClients));
+                closeables.addAll(tlsClients);
+                closeables.add(tlsEtcd);
+                System.out.printf("TLS etcd at %s%n", tlsEtcd.endpoint());
+            }
             if (!only.isEmpty()) {
                 scenarios.removeIf((s) -> only.stream().noneMatch(s.name::startsWith));
                 swapChecks.removeIf((c) -> scenarios.stream().noneMatch((s) -> s.name.equals(c.name())));
@@ -124,12 +135,15 @@ public final class EtcdBenchmarks {
                     ? bulkAndSpring(endpoint, clients, out) : "";
             List<Scenario> kv = scenarios.stream().filter(KvBenchmarks::isKv).toList();
             List<Scenario> locks = scenarios.stream().filter(LockBenchmarks::isLock).toList();
-            List<Scenario> main = scenarios.stream().filter((s) -> !KvBenchmarks.isKv(s) && !LockBenchmarks.isLock(s))
+            List<Scenario> tls = scenarios.stream().filter(TlsBenchmarks::isTls).toList();
+            List<Scenario> main = scenarios.stream()
+                .filter((s) -> !KvBenchmarks.isKv(s) && !LockBenchmarks.isLock(s) && !TlsBenchmarks.isTls(s))
                 .toList();
             String table = (main.isEmpty() ? preamble + "\n"
                     : Report.markdown(main, preamble) + "\n" + String.join("\n", checks) + "\n")
                     + (kv.isEmpty() ? "" : "\n" + Report.kvMarkdown(kv))
-                    + (locks.isEmpty() ? "" : "\n" + Report.lockMarkdown(locks)) + "\n" + bulk;
+                    + (locks.isEmpty() ? "" : "\n" + Report.lockMarkdown(locks))
+                    + (tls.isEmpty() ? "" : "\n" + TlsBenchmarks.markdown(tls)) + "\n" + bulk;
             Files.createDirectories(out);
             Files.writeString(out.resolve("benchmark-results.md"), table, StandardCharsets.UTF_8);
             Report.chart(scenarios, "etcd clients against etcd " + etcdVersion + ", one run", out.resolve("benchmark-results.png"));
@@ -322,7 +336,7 @@ public final class EtcdBenchmarks {
     }
 
     /** Adds a Java client's load, or its failure to start. */
-    private static void add(Scenario s, Column column, Object client, Runner runner,
+    static void add(Scenario s, Column column, Object client, Runner runner,
             Function<Client, Runner.Op> op) {
         if (client instanceof Client c) {
             Runner.Op o = op.apply(c);
@@ -356,13 +370,13 @@ public final class EtcdBenchmarks {
     }
 
     @FunctionalInterface
-    private interface Opener {
+    interface Opener {
 
         Client open() throws Exception;
     }
 
     /** The client, once it has read the seeded value; or "failed: ..." when it cannot be made or read. */
-    private static Object open(Opener opener, List<AutoCloseable> closeables) {
+    static Object open(Opener opener, List<AutoCloseable> closeables) {
         try {
             Client client = opener.open();
             closeables.add(client);

@@ -19,14 +19,23 @@ final class JdkClient implements Client {
 
     private final String endpoint;
 
-    private final HttpClient http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    private final HttpClient http;
 
     JdkClient(String endpoint, EtcdApi api) {
+        this(endpoint, api, null);
+    }
+
+    /** A client with an SSL context for an https endpoint. */
+    JdkClient(String endpoint, EtcdApi api, javax.net.ssl.SSLContext sslContext) {
         this.api = api;
         this.endpoint = endpoint;
+        HttpClient.Builder builder = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5));
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.http = builder.build();
     }
 
     @Override

@@ -24,7 +24,19 @@ final class JetcdClient implements Client {
     private final KV kv;
 
     JetcdClient(String endpoint) {
-        this.client = io.etcd.jetcd.Client.builder().endpoints(endpoint).build();
+        this(endpoint, null);
+    }
+
+    /**
+     * A client over TLS when {@code sslContext} is given (Netty's, built with gRPC's {@code GrpcSslContexts} so that
+     * it offers HTTP/2 by ALPN).
+     */
+    JetcdClient(String endpoint, io.netty.handler.ssl.SslContext sslContext) {
+        io.etcd.jetcd.ClientBuilder builder = io.etcd.jetcd.Client.builder().endpoints(endpoint);
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.client = builder.build();
         this.kv = this.client.getKVClient();
     }
 

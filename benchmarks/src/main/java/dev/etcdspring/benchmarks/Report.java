@@ -26,10 +26,12 @@ import dev.etcdspring.benchmarks.Scenario.Column;
  */
 final class Report {
 
-    private static final Map<Column, Color> COLORS = new EnumMap<>(Map.of(Column.WRK, new Color(0x8c8c8c),
-            Column.RAW, new Color(0x4d4d4d), Column.JDK, new Color(0x4e79a7), Column.ETCD4J, new Color(0xf28e2b),
-            Column.JETCD, new Color(0xb07aa1), Column.JETCD_SHARED_LEASE, new Color(0xd4a6c8), Column.OURS,
-            new Color(0x2ca02c), Column.OURS_V2, new Color(0x98df8a)));
+    private static final Map<Column, Color> COLORS = new EnumMap<>(Map.ofEntries(Map.entry(Column.WRK, new Color(0x8c8c8c)),
+            Map.entry(Column.RAW, new Color(0x4d4d4d)), Map.entry(Column.JDK, new Color(0x4e79a7)),
+            Map.entry(Column.ETCD4J, new Color(0xf28e2b)), Map.entry(Column.JETCD, new Color(0xb07aa1)),
+            Map.entry(Column.JETCD_SHARED_LEASE, new Color(0xd4a6c8)), Map.entry(Column.OURS, new Color(0x2ca02c)),
+            Map.entry(Column.OURS_V2, new Color(0x98df8a)), Map.entry(Column.OURS_JETTY, new Color(0xbcbd22)),
+            Map.entry(Column.OURS_HTTP, new Color(0x17becf)), Map.entry(Column.WRK_HTTP, new Color(0xc7c7c7))));
 
     private Report() {
     }
@@ -214,6 +216,10 @@ final class Report {
             failures.forEach((f) -> md.append("- ").append(f.replace('\n', ' ')).append('\n'));
         }
         return md.toString();
+    }
+
+    static String ratioText(double ratio) {
+        return ratio(ratio);
     }
 
     private static String millis(double millis) {

@@ -19,11 +19,13 @@ final class Scenario {
 
         WRK("wrk", false), RAW("raw socket", false), JDK("JDK HttpClient", true), ETCD4J("etcd4j", true),
         JETCD("jetcd", true), JETCD_SHARED_LEASE("jetcd, one lease", false), OURS("EtcdTemplate", false),
-        OURS_V2("EtcdTemplate v2", false);
+        OURS_V2("EtcdTemplate v2", false), OURS_JETTY("EtcdTemplate, Jetty", false),
+        OURS_HTTP("EtcdTemplate, plain http", false), WRK_HTTP("wrk, plain http", false);
 
         /**
          * The columns of the main table: the two the lock scenarios add ({@link LockBenchmarks}: ours on v2 beside
-         * ours on v3, jetcd with one lease kept for all of a thread's locks) have nothing there.
+         * ours on v3, jetcd with one lease kept for all of a thread's locks) and the three of the TLS scenarios
+         * ({@link TlsBenchmarks}: ours with Jetty, ours and wrk on plain http beside them) have nothing there.
          */
         static final Column[] MAIN = { WRK, RAW, JDK, ETCD4J, JETCD, OURS };
 

@@ -6,7 +6,7 @@ import dev.etcdspring.core.ReadOptions;
 import dev.etcdspring.core.WriteOptions;
 
 /**
- * Ours: an {@link EtcdTemplate} with its defaults (the Jetty backend), used only through its public API. The
+ * Ours: an {@link EtcdTemplate} with its defaults (the socket backend), used only through its public API. The
  * compare-and-set is {@code set} with {@code prevIndex}, the request {@code compareAndSetIndex} sends, because it
  * also returns the new index the next comparison needs.
  */
@@ -20,6 +20,18 @@ final class TemplateClient implements Client {
 
     TemplateClient(String endpoint, EtcdApi api) {
         this.template = EtcdTemplate.builder().endpoints(endpoint).api(api).build();
+    }
+
+    /**
+     * Ours over TLS: the SSL context, and a backend, or {@code null} for the default (the socket backend).
+     */
+    TemplateClient(String endpoint, EtcdApi api, javax.net.ssl.SSLContext sslContext,
+            dev.etcdspring.core.EtcdHttpBackend backend) {
+        EtcdTemplate.Builder builder = EtcdTemplate.builder().endpoints(endpoint).api(api).sslContext(sslContext);
+        if (backend != null) {
+            builder.httpBackend(backend);
+        }
+        this.template = builder.build();
     }
 
     EtcdTemplate template() {

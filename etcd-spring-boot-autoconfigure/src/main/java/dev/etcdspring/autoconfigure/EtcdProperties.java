@@ -45,9 +45,9 @@ public class EtcdProperties {
     private ReadConsistency readConsistency = ReadConsistency.LINEARIZABLE;
 
     /**
-     * HTTP client to send requests with. By default 'socket', the library's own in-thread client, for http
-     * endpoints, and 'jetty' for https ones; both notice connections the server closed and never resend a request.
-     * The others are for applications that already use them.
+     * HTTP client to send requests with. By default 'socket', the library's own in-thread client, for http and
+     * https endpoints alike; it notices connections the server closed and never resends a request. The others are
+     * for applications that already use them.
      */
     private EtcdHttpBackend httpBackend;
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 import dev.etcdspring.core.EtcdTemplate;
 
@@ -15,7 +16,7 @@ import org.springframework.boot.ssl.SslBundles;
  * place that does, for the auto-configured template and for the one the configuration import builds before any
  * bean exists. A value the builder refuses becomes an {@link InvalidEtcdPropertyException} naming the property.
  * Over TLS with the {@link EtcdConnectionDetails#getSslBundle() SSL bundle of the connection details}: by default
- * the one {@code etcd.ssl.bundle} names.
+ * the one {@code etcd.ssl.bundle} names, its options' protocols and cipher suites applied.
  */
 public final class EtcdTemplateConfigurer {
 
@@ -92,18 +93,18 @@ public final class EtcdTemplateConfigurer {
     }
 
     /**
-     * Gives the builder the SSL context of the connection details' bundle. A bundle {@code etcd.ssl.bundle} named
-     * that cannot be used fails naming the property; one of other connection details, naming them.
+     * Gives the builder the SSL context of the connection details' bundle, and the protocols and cipher suites its
+     * {@link SslBundle#getOptions() options} choose. A bundle {@code etcd.ssl.bundle} named that cannot be used
+     * fails naming the property; one of other connection details, naming them.
      */
     private void sslBundle(EtcdTemplate.Builder builder, SslBundle sslBundle) {
         if (this.connectionDetails instanceof PropertiesEtcdConnectionDetails properties) {
             String name = properties.getSslBundleName();
-            set("etcd.ssl.bundle", name,
-                    (value) -> builder.sslContext(sslContext(sslBundle, "the SSL bundle '" + name + "'")));
+            set("etcd.ssl.bundle", name, (value) -> apply(builder, sslBundle));
             return;
         }
         try {
-            builder.sslContext(sslContext(sslBundle, "the SSL bundle"));
+            apply(builder, sslBundle);
         }
         catch (IllegalArgumentException ex) {
             throw new IllegalStateException("The SSL bundle of the etcd connection details ("
@@ -112,21 +113,40 @@ public final class EtcdTemplateConfigurer {
     }
 
     /**
-     * The SSL context of a bundle. A bundle with endpoints that would not use it, or with protocol or cipher
-     * choices the client cannot apply, is refused rather than half applied.
+     * Applies a bundle: its SSL context, and the protocols and cipher suites its options choose (every backend
+     * applies them to its TLS connections). A bundle with endpoints that would not use it is refused.
      */
-    private SSLContext sslContext(SslBundle sslBundle, String description) {
+    private void apply(EtcdTemplate.Builder builder, SslBundle sslBundle) {
         for (String endpoint : this.connectionDetails.getEndpoints()) {
             if (!endpoint.regionMatches(true, 0, "https:", 0, 6)) {
                 throw new IllegalArgumentException("the endpoint '" + endpoint
                         + "' is not https, so the SSL bundle would not protect it; use https endpoints");
             }
         }
-        if (sslBundle.getOptions().getCiphers() != null || sslBundle.getOptions().getEnabledProtocols() != null) {
-            throw new IllegalArgumentException(description + " chooses ciphers or protocols, which "
-                    + "the etcd client does not apply yet; leave them to the JVM's defaults");
+        SSLContext sslContext = sslBundle.createSslContext();
+        String[] protocols = sslBundle.getOptions().getEnabledProtocols();
+        String[] ciphers = sslBundle.getOptions().getCiphers();
+        // Checked here, where the bundle can be named, rather than when the template's backend is made.
+        SSLEngine engine = sslContext.createSSLEngine();
+        try {
+            if (protocols != null) {
+                engine.setEnabledProtocols(protocols);
+            }
+            if (ciphers != null) {
+                engine.setEnabledCipherSuites(ciphers);
+            }
         }
-        return sslBundle.createSslContext();
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("the SSL bundle's options choose what the JVM does not support: "
+                    + ex.getMessage(), ex);
+        }
+        builder.sslContext(sslContext);
+        if (protocols != null) {
+            builder.sslEnabledProtocols(protocols);
+        }
+        if (ciphers != null) {
+            builder.sslCiphers(ciphers);
+        }
     }
 
     private static <T> void set(String property, T value, Consumer<T> setter) {

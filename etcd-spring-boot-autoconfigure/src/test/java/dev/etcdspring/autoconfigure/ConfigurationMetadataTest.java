@@ -32,7 +32,7 @@ class ConfigurationMetadataTest {
             String name = property.path("name").asString();
             names.add(name);
             assertThat(property.path("description").asString("")).as(name).isNotBlank();
-            // The backend's default depends on the endpoints (socket for http, jetty for https): its description says so.
+            // The backend's default is the socket backend's choice for the endpoints: its description says so.
             // Leader election is on by default only for an application's Candidate, and the default id is random.
             if (!name.equals("etcd.username") && !name.equals("etcd.password") && !name.equals("etcd.ssl.bundle")
                     && !name.equals("etcd.http-backend") && !name.equals("etcd.coordination.leader.enabled")

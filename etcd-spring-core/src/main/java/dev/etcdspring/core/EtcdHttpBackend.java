@@ -4,22 +4,23 @@ import java.util.List;
 
 /**
  * The HTTP clients a template can make for itself (and close with itself); see {@link EtcdRequestFactories} for
- * what each costs. By default a template uses {@link #SOCKET}, the fastest measured, when every endpoint is
- * {@code http}, and {@link #JETTY} when one is {@code https}. Choose with
- * {@link EtcdTemplate.Builder#httpBackend(EtcdHttpBackend)}.
+ * what each costs. By default a template uses {@link #SOCKET}, the fastest measured, for {@code http} and
+ * {@code https} endpoints alike. Choose with {@link EtcdTemplate.Builder#httpBackend(EtcdHttpBackend)}. Every
+ * backend applies the template's {@link EtcdTemplate.Builder#sslContext SSL context}, protocols and cipher suites,
+ * and verifies host names.
  */
 public enum EtcdHttpBackend {
 
     /**
-     * The library's own HTTP/1.1 client over pooled socket channels, doing its I/O in the calling thread:
-     * {@link EtcdRequestFactories#socket(java.time.Duration)}. Plain {@code http} endpoints only; the default for
-     * them.
+     * The library's own HTTP/1.1 client over pooled socket channels, doing its I/O (TLS included) in the calling
+     * thread: {@link EtcdRequestFactories#socket(java.time.Duration)}. The default, for {@code http} and
+     * {@code https} endpoints.
      */
     SOCKET,
 
     /**
-     * Jetty's {@code HttpClient}: {@link EtcdRequestFactories#jetty(java.time.Duration)}. The default for
-     * {@code https} endpoints.
+     * Jetty's {@code HttpClient}: {@link EtcdRequestFactories#jetty(java.time.Duration)}; it was the default for
+     * {@code https} endpoints before {@link #SOCKET} spoke TLS.
      */
     JETTY,
 
@@ -36,34 +37,30 @@ public enum EtcdHttpBackend {
     URL_CONNECTION;
 
     /**
-     * The backend a template uses when none is chosen: {@link #SOCKET} when every endpoint is {@code http},
-     * {@link #JETTY} when one is {@code https}.
+     * The backend a template uses when none is chosen: {@link #SOCKET}, for {@code http} and {@code https}
+     * endpoints alike.
      *
      * @param endpoints the endpoints
      * @return the default backend for them
      */
     static EtcdHttpBackend defaultFor(List<String> endpoints) {
-        return (firstHttps(endpoints) != null) ? JETTY : SOCKET;
+        return SOCKET;
     }
 
     /**
-     * Checks that this backend can reach the endpoints: every one but {@link #SOCKET} speaks {@code https} too.
+     * Checks that this backend can reach the endpoints. Every backend speaks {@code http} and {@code https}, so
+     * none is refused today; kept so that a backend that cannot reach an endpoint fails where the endpoints are
+     * named.
      *
      * @param endpoints the endpoints
-     * @throws IllegalArgumentException naming the first {@code https} endpoint, for {@link #SOCKET}
+     * @throws IllegalArgumentException when this backend cannot reach one of them
      */
     public void checkEndpoints(List<String> endpoints) {
-        String https = (this == SOCKET) ? firstHttps(endpoints) : null;
-        if (https != null) {
-            throw new IllegalArgumentException("the SOCKET HTTP backend speaks plain http only, but endpoint '" + https
-                    + "' is https: choose JETTY (the default for https endpoints) or another backend");
+        for (String endpoint : endpoints) {
+            if (!endpoint.regionMatches(true, 0, "http:", 0, 5) && !endpoint.regionMatches(true, 0, "https:", 0, 6)) {
+                throw new IllegalArgumentException("the " + this + " HTTP backend speaks http and https only, but "
+                        + "endpoint '" + endpoint + "' is neither");
+            }
         }
-    }
-
-    private static String firstHttps(List<String> endpoints) {
-        return endpoints.stream()
-            .filter((endpoint) -> endpoint.regionMatches(true, 0, "https:", 0, 6))
-            .findFirst()
-            .orElse(null);
     }
 }

@@ -25,9 +25,10 @@ import org.springframework.http.client.SimpleClientHttpRequestFactory;
  *
  * <p>A backend that owns a connection pool returns a function that is also {@link AutoCloseable}; closing it
  * closes the pool. Each takes an optional {@link SSLContext} for {@code https} endpoints (the JVM's default trust
- * without one), except {@link #socket(Duration)}, which speaks plain {@code http} only; hostnames are always
- * verified. The README lists what each costs per request, measured against a local etcd: {@link #socket(Duration)}
- * is the default for {@code http} endpoints, {@link #jetty(Duration)} for {@code https}.
+ * without one; its key managers give the client certificate), and optionally the TLS protocols and cipher suites
+ * to enable ({@code null} for the context's defaults); hostnames are always verified. The README lists what each
+ * costs per request, measured against a local etcd: {@link #socket(Duration)} is the default for {@code http} and
+ * {@code https} endpoints alike.
  */
 public final class EtcdRequestFactories {
 
@@ -50,7 +51,40 @@ public final class EtcdRequestFactories {
     }
 
     /**
-     * Jetty's {@code HttpClient}, the default for {@code https} endpoints: one client (a non-blocking connection pool and daemon threads)
+     * The library's own HTTP/1.1 client with an SSL context for {@code https} endpoints; see
+     * {@link #socket(Duration)}. Over TLS it keeps the same properties: the calling thread does the handshake, the
+     * encryption and the decryption over the same non-blocking channels, every wait is bounded by the request's
+     * deadline (the handshake by the connect timeout too), and an idle connection the server closed (or sent
+     * {@code close_notify} on) is noticed before reuse.
+     *
+     * @param connectTimeout how long to wait for a connection and its TLS handshake
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @return the request factories, {@link AutoCloseable}
+     */
+    public static Function<Duration, ClientHttpRequestFactory> socket(Duration connectTimeout, SSLContext sslContext) {
+        return socket(connectTimeout, sslContext, null, null);
+    }
+
+    /**
+     * The library's own HTTP/1.1 client with an SSL context and the TLS protocols and cipher suites to enable; see
+     * {@link #socket(Duration, SSLContext)}.
+     *
+     * @param connectTimeout how long to wait for a connection and its TLS handshake
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @param protocols the protocols to enable, such as {@code TLSv1.3}, or {@code null} for the context's defaults
+     * @param ciphers the cipher suites to enable, or {@code null} for the context's defaults
+     * @return the request factories, {@link AutoCloseable}
+     * @throws IllegalArgumentException when a protocol or cipher suite is not supported
+     */
+    public static Function<Duration, ClientHttpRequestFactory> socket(Duration connectTimeout, SSLContext sslContext,
+            java.util.List<String> protocols, java.util.List<String> ciphers) {
+        dev.etcdspring.core.internal.TlsSettings tls = (sslContext == null && protocols == null && ciphers == null)
+                ? null : new dev.etcdspring.core.internal.TlsSettings(sslContext, protocols, ciphers);
+        return new dev.etcdspring.core.internal.SocketHttpClient(connectTimeout, tls);
+    }
+
+    /**
+     * Jetty's {@code HttpClient}: one client (a non-blocking connection pool and daemon threads)
      * shared by every timeout. It notices at once when a server closes an idle connection, so the first write
      * after an etcd restart goes out on a fresh connection instead of failing with an unknown outcome, and it never
      * resends a request by itself.
@@ -71,9 +105,25 @@ public final class EtcdRequestFactories {
      * @throws IllegalStateException when {@code org.eclipse.jetty:jetty-client} is not on the class path
      */
     public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout, SSLContext sslContext) {
+        return jetty(connectTimeout, sslContext, null, null);
+    }
+
+    /**
+     * Jetty's {@code HttpClient} with an SSL context and the TLS protocols and cipher suites to enable (exactly
+     * those: Jetty's own exclusions are lifted for what is chosen); see {@link #jetty(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @param protocols the protocols to enable, or {@code null} for the defaults
+     * @param ciphers the cipher suites to enable, or {@code null} for the defaults
+     * @return the request factories, {@link AutoCloseable}
+     * @throws IllegalStateException when {@code org.eclipse.jetty:jetty-client} is not on the class path
+     */
+    public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout, SSLContext sslContext,
+            java.util.List<String> protocols, java.util.List<String> ciphers) {
         requireLibrary("org.eclipse.jetty.client.HttpClient", "JETTY", "org.eclipse.jetty:jetty-client",
-                " (the default for https endpoints; the starter brings it)");
-        return Jetty.factories(connectTimeout, sslContext);
+                " (the starter brings it)");
+        return Jetty.factories(connectTimeout, sslContext, protocols, ciphers);
     }
 
     /**
@@ -168,9 +218,26 @@ public final class EtcdRequestFactories {
      */
     public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout,
             SSLContext sslContext) {
+        return httpComponents(connectTimeout, sslContext, null, null);
+    }
+
+    /**
+     * Apache HttpClient 5 with an SSL context and the TLS protocols and cipher suites to enable; see
+     * {@link #httpComponents(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @param protocols the protocols to enable, or {@code null} for the defaults
+     * @param ciphers the cipher suites to enable, or {@code null} for the defaults
+     * @return the request factories, {@link AutoCloseable}
+     * @throws IllegalStateException when {@code org.apache.httpcomponents.client5:httpclient5} is not on the class
+     *         path
+     */
+    public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout,
+            SSLContext sslContext, java.util.List<String> protocols, java.util.List<String> ciphers) {
         requireLibrary("org.apache.hc.client5.http.impl.classic.HttpClients", "HTTP_COMPONENTS",
                 "org.apache.httpcomponents.client5:httpclient5", "");
-        return HttpComponents.factories(connectTimeout, sslContext);
+        return HttpComponents.factories(connectTimeout, sslContext, protocols, ciphers);
     }
 
     /**
@@ -193,12 +260,31 @@ public final class EtcdRequestFactories {
      * @return the request factories
      */
     public static Function<Duration, ClientHttpRequestFactory> jdk(Duration connectTimeout, SSLContext sslContext) {
+        return jdk(connectTimeout, sslContext, null, null);
+    }
+
+    /**
+     * The JDK's {@link HttpClient} with an SSL context and the TLS protocols and cipher suites to enable; see
+     * {@link #jdk(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @param protocols the protocols to enable, or {@code null} for the defaults
+     * @param ciphers the cipher suites to enable, or {@code null} for the defaults
+     * @return the request factories
+     */
+    public static Function<Duration, ClientHttpRequestFactory> jdk(Duration connectTimeout, SSLContext sslContext,
+            java.util.List<String> protocols, java.util.List<String> ciphers) {
         HttpClient.Builder builder = HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1);
         if (sslContext != null) {
             builder.sslContext(sslContext);
+        }
+        if (protocols != null || ciphers != null) {
+            // The client verifies host names on these parameters as on its own.
+            builder.sslParameters(new javax.net.ssl.SSLParameters(array(ciphers), array(protocols)));
         }
         HttpClient client = builder.build();
         return (timeout) -> {
@@ -230,14 +316,33 @@ public final class EtcdRequestFactories {
      */
     public static Function<Duration, ClientHttpRequestFactory> urlConnection(Duration connectTimeout,
             SSLContext sslContext) {
+        return urlConnection(connectTimeout, sslContext, null, null);
+    }
+
+    /**
+     * The JDK's {@link HttpURLConnection} with an SSL context and the TLS protocols and cipher suites to enable;
+     * see {@link #urlConnection(Duration)}.
+     *
+     * @param connectTimeout how long to wait for a connection
+     * @param sslContext the SSL context, or {@code null} for the JVM's default
+     * @param protocols the protocols to enable, or {@code null} for the defaults
+     * @param ciphers the cipher suites to enable, or {@code null} for the defaults
+     * @return the request factories
+     */
+    public static Function<Duration, ClientHttpRequestFactory> urlConnection(Duration connectTimeout,
+            SSLContext sslContext, java.util.List<String> protocols, java.util.List<String> ciphers) {
+        javax.net.ssl.SSLSocketFactory sockets = (protocols == null && ciphers == null)
+                ? ((sslContext != null) ? sslContext.getSocketFactory() : null)
+                : new ConfiguringSocketFactory((sslContext != null) ? sslContext.getSocketFactory()
+                        : HttpsURLConnection.getDefaultSSLSocketFactory(), array(protocols), array(ciphers));
         return (timeout) -> {
             SimpleClientHttpRequestFactory factory = new SimpleClientHttpRequestFactory() {
                 @Override
                 protected void prepareConnection(HttpURLConnection connection, String httpMethod) throws IOException {
                     super.prepareConnection(connection, httpMethod);
                     connection.setInstanceFollowRedirects(false);
-                    if (sslContext != null && connection instanceof HttpsURLConnection https) {
-                        https.setSSLSocketFactory(sslContext.getSocketFactory());
+                    if (sockets != null && connection instanceof HttpsURLConnection https) {
+                        https.setSSLSocketFactory(sockets);
                     }
                 }
             };
@@ -245,6 +350,81 @@ public final class EtcdRequestFactories {
             factory.setReadTimeout(timeout);
             return factory;
         };
+    }
+
+    private static String[] array(java.util.List<String> names) {
+        return (names != null) ? names.toArray(String[]::new) : null;
+    }
+
+    /** An SSL socket factory that enables the chosen protocols and cipher suites on every socket it makes. */
+    private static final class ConfiguringSocketFactory extends javax.net.ssl.SSLSocketFactory {
+
+        private final javax.net.ssl.SSLSocketFactory delegate;
+
+        private final String[] protocols;
+
+        private final String[] ciphers;
+
+        ConfiguringSocketFactory(javax.net.ssl.SSLSocketFactory delegate, String[] protocols, String[] ciphers) {
+            this.delegate = delegate;
+            this.protocols = protocols;
+            this.ciphers = ciphers;
+        }
+
+        private java.net.Socket configured(java.net.Socket socket) {
+            if (socket instanceof javax.net.ssl.SSLSocket ssl) {
+                if (this.protocols != null) {
+                    ssl.setEnabledProtocols(this.protocols);
+                }
+                if (this.ciphers != null) {
+                    ssl.setEnabledCipherSuites(this.ciphers);
+                }
+            }
+            return socket;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return (this.ciphers != null) ? this.ciphers.clone() : this.delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return this.delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public java.net.Socket createSocket() throws IOException {
+            return configured(this.delegate.createSocket());
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.Socket socket, String host, int port, boolean autoClose)
+                throws IOException {
+            return configured(this.delegate.createSocket(socket, host, port, autoClose));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws IOException {
+            return configured(this.delegate.createSocket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort)
+                throws IOException {
+            return configured(this.delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+            return configured(this.delegate.createSocket(host, port));
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress,
+                int localPort) throws IOException {
+            return configured(this.delegate.createSocket(address, port, localAddress, localPort));
+        }
     }
 
     /**
@@ -300,10 +480,11 @@ public final class EtcdRequestFactories {
         }
     }
 
-    /** Apart, so that Jetty's classes are loaded only by those who use it (https endpoints, or by choice). */
+    /** Apart, so that Jetty's classes are loaded only by those who choose it. */
     private static final class Jetty {
 
-        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout, SSLContext sslContext) {
+        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout, SSLContext sslContext,
+                java.util.List<String> protocols, java.util.List<String> ciphers) {
             org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
             threads.setName("etcd-http");
             threads.setDaemon(true);
@@ -312,9 +493,19 @@ public final class EtcdRequestFactories {
             client.setFollowRedirects(false);
             client.setConnectTimeout(connectTimeout.toMillis());
             client.setMaxConnectionsPerDestination(256);
-            if (sslContext != null) {
+            if (sslContext != null || protocols != null || ciphers != null) {
                 org.eclipse.jetty.util.ssl.SslContextFactory.Client ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
-                ssl.setSslContext(sslContext);
+                if (sslContext != null) {
+                    ssl.setSslContext(sslContext);
+                }
+                if (protocols != null) {
+                    ssl.setExcludeProtocols();
+                    ssl.setIncludeProtocols(array(protocols));
+                }
+                if (ciphers != null) {
+                    ssl.setExcludeCipherSuites();
+                    ssl.setIncludeCipherSuites(array(ciphers));
+                }
                 client.setSslContextFactory(ssl);
             }
             try {
@@ -339,7 +530,8 @@ public final class EtcdRequestFactories {
     /** Apart, so that Apache HttpClient is loaded only by those who choose it. */
     private static final class HttpComponents {
 
-        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout, SSLContext sslContext) {
+        static Function<Duration, ClientHttpRequestFactory> factories(Duration connectTimeout, SSLContext sslContext,
+                java.util.List<String> protocols, java.util.List<String> ciphers) {
             org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder connections = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder
                 .create()
                 .setMaxConnPerRoute(256)
@@ -348,7 +540,14 @@ public final class EtcdRequestFactories {
                     .setConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .setValidateAfterInactivity(1, TimeUnit.SECONDS)
                     .build());
-            if (sslContext != null) {
+            if (protocols != null || ciphers != null) {
+                connections.setTlsSocketStrategy(new org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy(
+                        (sslContext != null) ? sslContext : org.apache.hc.core5.ssl.SSLContexts.createSystemDefault(),
+                        array(protocols), array(ciphers), org.apache.hc.core5.reactor.ssl.SSLBufferMode.STATIC,
+                        org.apache.hc.client5.http.ssl.HostnameVerificationPolicy.BOTH,
+                        org.apache.hc.client5.http.ssl.HttpsSupport.getDefaultHostnameVerifier()));
+            }
+            else if (sslContext != null) {
                 connections.setTlsSocketStrategy(new org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy(sslContext));
             }
             org.apache.hc.client5.http.impl.classic.CloseableHttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients

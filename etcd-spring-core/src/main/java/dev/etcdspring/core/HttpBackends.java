@@ -65,7 +65,7 @@ final class HttpBackends {
      * The backend chosen, or the default for the endpoints.
      *
      * @param chosen the backend chosen, or {@code null}
-     * @throws IllegalArgumentException when the socket backend was chosen for an https endpoint
+     * @throws IllegalArgumentException when the backend cannot reach the endpoints
      */
     static EtcdHttpBackend resolve(EtcdHttpBackend chosen, List<String> endpoints) {
         EtcdHttpBackend backend = (chosen != null) ? chosen : EtcdHttpBackend.defaultFor(endpoints);
@@ -76,16 +76,19 @@ final class HttpBackends {
     /**
      * The request factories of a backend, for a template to own and close.
      *
+     * @param protocols the TLS protocols to enable, or {@code null} for the context's defaults
+     * @param ciphers the cipher suites to enable, or {@code null} for the context's defaults
      * @throws IllegalStateException when the backend's library is not on the class path
+     * @throws IllegalArgumentException when a protocol or cipher suite is not supported
      */
     static Function<Duration, ClientHttpRequestFactory> factories(EtcdHttpBackend backend, Duration connectTimeout,
-            SSLContext sslContext) {
+            SSLContext sslContext, List<String> protocols, List<String> ciphers) {
         return switch (backend) {
-            case SOCKET -> EtcdRequestFactories.socket(connectTimeout);
-            case JETTY -> EtcdRequestFactories.jetty(connectTimeout, sslContext);
-            case HTTP_COMPONENTS -> EtcdRequestFactories.httpComponents(connectTimeout, sslContext);
-            case JDK -> EtcdRequestFactories.jdk(connectTimeout, sslContext);
-            case URL_CONNECTION -> EtcdRequestFactories.urlConnection(connectTimeout, sslContext);
+            case SOCKET -> EtcdRequestFactories.socket(connectTimeout, sslContext, protocols, ciphers);
+            case JETTY -> EtcdRequestFactories.jetty(connectTimeout, sslContext, protocols, ciphers);
+            case HTTP_COMPONENTS -> EtcdRequestFactories.httpComponents(connectTimeout, sslContext, protocols, ciphers);
+            case JDK -> EtcdRequestFactories.jdk(connectTimeout, sslContext, protocols, ciphers);
+            case URL_CONNECTION -> EtcdRequestFactories.urlConnection(connectTimeout, sslContext, protocols, ciphers);
         };
     }
 }

@@ -57,7 +57,8 @@ final class TemplateResources implements TemplateScope {
         // Only factories the template made itself are closed with it; a caller's own stay the caller's.
         this.ownedFactories = (settings.requestFactories != null) ? null
                 : HttpBackends.factories(HttpBackends.resolve(settings.httpBackend, settings.endpoints),
-                        settings.connectTimeout, settings.sslContext);
+                        settings.connectTimeout, settings.sslContext, settings.sslEnabledProtocols,
+                        settings.sslCiphers);
         Function<Duration, ClientHttpRequestFactory> factories = (this.ownedFactories != null) ? this.ownedFactories
                 : settings.requestFactories;
         RestClient.Builder restClient = (settings.restClientBuilder != null) ? settings.restClientBuilder

@@ -59,10 +59,16 @@ abstract class TemplateSettings implements Cloneable {
 
     ReadConsistency readConsistency = ReadConsistency.LINEARIZABLE;
 
-    /** {@code null} until chosen: then the socket backend for http endpoints, Jetty for https. */
+    /** {@code null} until chosen: then the socket backend, for http and https endpoints alike. */
     EtcdHttpBackend httpBackend;
 
     SSLContext sslContext;
+
+    /** {@code null} for the SSL context's defaults. */
+    List<String> sslEnabledProtocols;
+
+    /** {@code null} for the SSL context's defaults. */
+    List<String> sslCiphers;
 
     final List<EtcdClientListener> listeners = new ArrayList<>();
 
@@ -309,8 +315,8 @@ abstract class TemplateSettings implements Cloneable {
      * timeout} and {@link #sslContext(SSLContext) SSL context}, and closes with itself. Ignored when
      * {@link #requestFactory(Function)} is set.
      *
-     * @param httpBackend the backend; by default {@link EtcdHttpBackend#SOCKET} when every endpoint is
-     *        {@code http}, {@link EtcdHttpBackend#JETTY} when one is {@code https}
+     * @param httpBackend the backend; by default {@link EtcdHttpBackend#SOCKET}, for {@code http} and
+     *        {@code https} endpoints alike
      * @return this builder
      */
     public EtcdTemplate.Builder httpBackend(EtcdHttpBackend httpBackend) {
@@ -329,6 +335,48 @@ abstract class TemplateSettings implements Cloneable {
     public EtcdTemplate.Builder sslContext(SSLContext sslContext) {
         this.sslContext = OptionChecks.notNull(sslContext, "sslContext");
         return self();
+    }
+
+    /**
+     * The TLS protocols to enable for {@code https} endpoints, such as {@code TLSv1.3}; by default those the
+     * {@link #sslContext(SSLContext) SSL context} enables. Applied by every backend the template makes (see
+     * {@link EtcdRequestFactories}); ignored when {@link #requestFactory(Function)} is set.
+     *
+     * @param protocols one or more protocol names; must not be {@code null}
+     * @return this builder
+     * @throws IllegalArgumentException if there is none, or one is {@code null} or blank
+     */
+    public EtcdTemplate.Builder sslEnabledProtocols(String... protocols) {
+        this.sslEnabledProtocols = names(protocols, "sslEnabledProtocols");
+        return self();
+    }
+
+    /**
+     * The TLS cipher suites to enable for {@code https} endpoints, such as
+     * {@code TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}; by default those the {@link #sslContext(SSLContext) SSL
+     * context} enables. Applied by every backend the template makes (see {@link EtcdRequestFactories}); ignored
+     * when {@link #requestFactory(Function)} is set.
+     *
+     * @param ciphers one or more cipher suite names; must not be {@code null}
+     * @return this builder
+     * @throws IllegalArgumentException if there is none, or one is {@code null} or blank
+     */
+    public EtcdTemplate.Builder sslCiphers(String... ciphers) {
+        this.sslCiphers = names(ciphers, "sslCiphers");
+        return self();
+    }
+
+    private static List<String> names(String[] names, String option) {
+        OptionChecks.notNull(names, option);
+        if (names.length == 0) {
+            throw new IllegalArgumentException(option + " must name at least one");
+        }
+        for (String name : names) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException(option + " must not contain null or blank names");
+            }
+        }
+        return List.of(names);
     }
 
     /**

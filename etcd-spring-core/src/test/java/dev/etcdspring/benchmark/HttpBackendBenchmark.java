@@ -54,7 +54,7 @@ class HttpBackendBenchmark {
         Duration connect = Duration.ofSeconds(2);
         Map<String, Function<Duration, ClientHttpRequestFactory>> backends = new LinkedHashMap<>();
         backends.put(DEFAULT_BACKEND, EtcdRequestFactories.socket(connect));
-        backends.put("Jetty HttpClient (EtcdRequestFactories.jetty, the default for https)", EtcdRequestFactories.jetty(connect));
+        backends.put("Jetty HttpClient (EtcdRequestFactories.jetty)", EtcdRequestFactories.jetty(connect));
         backends.put("Apache HttpClient 5 (EtcdRequestFactories.httpComponents)", EtcdRequestFactories.httpComponents(connect));
         backends.put("HttpURLConnection (EtcdRequestFactories.urlConnection)", EtcdRequestFactories.urlConnection(connect));
         backends.put("JDK HttpClient (EtcdRequestFactories.jdk)", EtcdRequestFactories.jdk(connect));

@@ -13,23 +13,32 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Jetty's client is an optional dependency, needed for https: without it on the class path, building a template
- * for an https endpoint fails with a message that names the dependency and the alternative, not with a
- * {@link NoClassDefFoundError}. The template is loaded through a class loader over the test class path without
- * Jetty's jars.
+ * Jetty's client is an optional dependency, needed only for {@link EtcdHttpBackend#JETTY}: without it on the class
+ * path, a template for an https endpoint builds with the default socket backend, and choosing Jetty fails with a
+ * message that names the dependency and the alternative, not with a {@link NoClassDefFoundError}. The template is
+ * loaded through a class loader over the test class path without Jetty's jars.
  */
 class MissingJettyTest {
 
     @Test
-    void anHttpsEndpointWithoutJettyNamesTheDependencyAndTheAlternative() throws Exception {
+    void withoutJettyHttpsUsesTheSocketBackendAndChoosingJettyNamesTheDependency() throws Exception {
         try (URLClassLoader withoutJetty = new URLClassLoader(classPathWithoutJetty(),
                 ClassLoader.getPlatformClassLoader())) {
             assertThat(withoutJetty.getResource("org/eclipse/jetty/client/HttpClient.class")).isNull();
             Class<?> template = withoutJetty.loadClass(EtcdTemplate.class.getName());
             assertThat(template).isNotSameAs(EtcdTemplate.class);
+            Class<?> backends = withoutJetty.loadClass(EtcdHttpBackend.class.getName());
+            // The default needs no library, for https too.
+            Object socket = template.getMethod("builder").invoke(null);
+            socket.getClass().getMethod("endpoints", String[].class)
+                .invoke(socket, (Object) new String[] { "https://127.0.0.1:2379" });
+            try (AutoCloseable built = (AutoCloseable) socket.getClass().getMethod("build").invoke(socket)) {
+                assertThat(built.toString()).contains("https://127.0.0.1:2379");
+            }
             Object builder = template.getMethod("builder").invoke(null);
             builder.getClass().getMethod("endpoints", String[].class)
                 .invoke(builder, (Object) new String[] { "https://127.0.0.1:2379" });
+            builder.getClass().getMethod("httpBackend", backends).invoke(builder, backends.getField("JETTY").get(null));
             Method build = builder.getClass().getMethod("build");
             Throwable failure = null;
             try {
@@ -46,7 +55,6 @@ class MissingJettyTest {
             Object jdk = template.getMethod("builder").invoke(null);
             jdk.getClass().getMethod("endpoints", String[].class)
                 .invoke(jdk, (Object) new String[] { "https://127.0.0.1:2379" });
-            Class<?> backends = withoutJetty.loadClass(EtcdHttpBackend.class.getName());
             jdk.getClass().getMethod("httpBackend", backends).invoke(jdk, backends.getField("JDK").get(null));
             try (AutoCloseable built = (AutoCloseable) jdk.getClass().getMethod("build").invoke(jdk)) {
                 assertThat(built.toString()).contains("https://127.0.0.1:2379");

@@ -16,11 +16,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * A real etcd that serves only https and wants a client certificate signed by the test CA, on both APIs and every
- * HTTP backend: the template's {@link EtcdTemplate.Builder#sslContext(SSLContext) SSL context} carries trust and
+ * HTTP backend (the socket backend, the default, included): the template's {@link EtcdTemplate.Builder#sslContext(SSLContext) SSL context} carries trust and
  * the client's certificate; a wrong CA or a missing certificate fails clearly and certainly unapplied.
  */
 @ParameterizedClass(name = "{0}")
@@ -42,7 +41,7 @@ class TlsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = EtcdHttpBackend.class, mode = EnumSource.Mode.EXCLUDE, names = "SOCKET")
+    @EnumSource(EtcdHttpBackend.class)
     void everyBackendSpeaksTlsWithAClientCertificate(EtcdHttpBackend backend) {
         assertThat(etcd.endpoint()).startsWith("https://127.0.0.1:");
         try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
@@ -59,29 +58,32 @@ class TlsTest {
     }
 
     @Test
-    void theDefaultBackendForHttpsIsJettyAndTheSocketBackendIsRefusedForIt() {
+    void theDefaultBackendForHttpsIsTheSocketBackend() {
+        assertThat(EtcdHttpBackend.defaultFor(java.util.List.of(etcd.endpoint()))).isEqualTo(EtcdHttpBackend.SOCKET);
         try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
             .sslContext(trustedWithCertificate())
             .build()) {
             etcdTemplate.set("/tls/default", "v");
             assertThat(etcdTemplate.get("/tls/default")).isEqualTo("v");
         }
-        assertThatIllegalArgumentException().isThrownBy(() -> EtcdTemplate.builder().endpoints(etcd.endpoint())
-            .api(this.api)
-            .httpBackend(EtcdHttpBackend.SOCKET)
-            .build()).withMessageContaining("SOCKET").withMessageContaining(etcd.endpoint()).withMessageContaining("JETTY");
+        EtcdHttpBackend.SOCKET.checkEndpoints(java.util.List.of(etcd.endpoint()));
     }
 
-    @Test
-    void aServerCertificateFromAnotherCaIsRefusedAndTheWriteCertainlyNotApplied() {
+    @ParameterizedTest
+    @EnumSource(EtcdHttpBackend.class)
+    void aServerCertificateFromAnotherCaIsRefusedAndTheWriteCertainlyNotApplied(EtcdHttpBackend backend) {
         TestCertificates tls = etcd.tls();
         try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .httpBackend(backend)
             .sslContext(TestSslContexts.trusting(tls.wrongCaCertificate(), tls.clientCertificate(), tls.clientKey()))
             .build()) {
             assertThatExceptionOfType(EtcdTransportException.class).isThrownBy(() -> etcdTemplate.set("/tls/no", "v"))
                 .satisfies((e) -> {
                     assertThat(e.getMessage()).contains(etcd.endpoint()).containsIgnoringCase("certif");
                     assertThat(e.isOutcomeUnknown()).isFalse();
+                    if (backend == EtcdHttpBackend.SOCKET) {
+                        assertThat(e.getMessage()).contains("certificate not trusted");
+                    }
                 });
         }
     }
@@ -94,10 +96,12 @@ class TlsTest {
         }
     }
 
-    @Test
-    void withoutAClientCertificateEtcdRefusesTheConnection() {
+    @ParameterizedTest
+    @EnumSource(value = EtcdHttpBackend.class, names = { "SOCKET", "JETTY" })
+    void withoutAClientCertificateEtcdRefusesTheConnection(EtcdHttpBackend backend) {
         // Under TLS 1.3 the refusal may come as a connection that never answers: a short timeout keeps it brief.
         try (EtcdTemplate etcdTemplate = EtcdTemplate.builder().endpoints(etcd.endpoint()).api(this.api)
+            .httpBackend(backend)
             .sslContext(TestSslContexts.trusting(etcd.tls().caCertificate()))
             .timeout(java.time.Duration.ofSeconds(2))
             .build()) {

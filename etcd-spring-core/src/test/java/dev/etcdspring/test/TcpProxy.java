@@ -44,10 +44,10 @@ public final class TcpProxy implements AutoCloseable {
 
     private volatile long delayToClientNanos;
 
-    private TcpProxy(String target) {
+    private TcpProxy(String target, InetAddress bindAddress) {
         this.target = URI.create(target);
         try {
-            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            this.server = new ServerSocket(0, 50, bindAddress);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -64,7 +64,19 @@ public final class TcpProxy implements AutoCloseable {
      * @return the running proxy
      */
     public static TcpProxy to(String endpoint) {
-        return new TcpProxy(endpoint);
+        return new TcpProxy(endpoint, InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * A proxy to an etcd endpoint listening on another loopback address, such as {@code 127.0.0.2}: a TLS client
+     * that connects through it connects to a host the server's certificate does not name.
+     *
+     * @param endpoint the endpoint's base URL
+     * @param bindAddress the loopback address to listen on
+     * @return the running proxy
+     */
+    public static TcpProxy to(String endpoint, InetAddress bindAddress) {
+        return new TcpProxy(endpoint, bindAddress);
     }
 
     /**
@@ -73,7 +85,18 @@ public final class TcpProxy implements AutoCloseable {
      * @return {@code http://127.0.0.1:<port>}
      */
     public String url() {
-        return "http://127.0.0.1:" + this.server.getLocalPort();
+        return url("http");
+    }
+
+    /**
+     * The URL to give a client, with a scheme: {@code https} for a proxy in front of a TLS etcd (the proxy passes
+     * the encrypted bytes on as they are).
+     *
+     * @param scheme {@code http} or {@code https}
+     * @return {@code <scheme>://<address>:<port>}
+     */
+    public String url(String scheme) {
+        return scheme + "://" + this.server.getInetAddress().getHostAddress() + ":" + this.server.getLocalPort();
     }
 
     /**

@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One plain-HTTP connection to an etcd endpoint, used by one thread at a time: a non-blocking socket channel with a
+ * One HTTP connection to an etcd endpoint ({@link TlsSocketConnection} adds TLS), used by one thread at a time: a non-blocking socket channel with a
  * selector of its own, so that the calling thread does all the I/O (no hand-off to another thread) while every wait
  * stays bounded by a deadline, and so that a pooled connection can be checked for a close by the server without
  * blocking before it is reused.
@@ -22,30 +22,32 @@ import java.util.concurrent.TimeUnit;
  * <p>Received bytes collect in {@link #input()}, kept in read mode: its position is the first byte not yet consumed,
  * its limit the end of what arrived.
  */
-final class SocketConnection implements AutoCloseable {
+sealed class SocketConnection implements AutoCloseable permits TlsSocketConnection {
 
-    private static final int BUFFER_SIZE = 16 * 1024;
+    /** The first size of {@link #input()}. */
+    static final int BUFFER_SIZE = 16 * 1024;
 
     /** Header blocks larger than this are refused rather than buffered without end. */
     static final int MAX_BUFFER_SIZE = 1024 * 1024;
 
     private final String endpoint;
 
-    private final SocketChannel channel;
+    final SocketChannel channel;
 
     private final Selector selector;
 
-    private final SelectionKey key;
+    final SelectionKey key;
 
-    private ByteBuffer input = ByteBuffer.allocate(BUFFER_SIZE).flip();
+    ByteBuffer input;
 
     private volatile boolean aborted;
 
-    private SocketConnection(String endpoint, SocketChannel channel, Selector selector, SelectionKey key) {
+    SocketConnection(String endpoint, SocketChannel channel, Selector selector, SelectionKey key, int bufferSize) {
         this.endpoint = endpoint;
         this.channel = channel;
         this.selector = selector;
         this.key = key;
+        this.input = ByteBuffer.allocate(bufferSize).flip();
     }
 
     /**
@@ -60,6 +62,25 @@ final class SocketConnection implements AutoCloseable {
      */
     static SocketConnection open(String endpoint, InetSocketAddress address, long connectTimeoutNanos)
             throws IOException {
+        return connect(address, connectTimeoutNanos, (channel, selector, key) -> new SocketConnection(endpoint,
+                channel, selector, key, BUFFER_SIZE));
+    }
+
+    /** What a connected channel becomes. */
+    @FunctionalInterface
+    interface Connected<C extends SocketConnection> {
+
+        C create(SocketChannel channel, Selector selector, SelectionKey key) throws IOException;
+    }
+
+    /**
+     * Opens a non-blocking channel with a selector of its own, connects it, and makes it a connection.
+     *
+     * @throws java.net.ConnectException when refused
+     * @throws SocketTimeoutException "Connect timed out" when the time ran out
+     */
+    static <C extends SocketConnection> C connect(InetSocketAddress address, long connectTimeoutNanos,
+            Connected<C> connected) throws IOException {
         SocketChannel channel = SocketChannel.open();
         Selector selector = null;
         try {
@@ -79,7 +100,7 @@ final class SocketConnection implements AutoCloseable {
                 }
             }
             key.interestOps(SelectionKey.OP_READ);
-            return new SocketConnection(endpoint, channel, selector, key);
+            return connected.create(channel, selector, key);
         }
         catch (IOException | RuntimeException ex) {
             channel.close();
@@ -92,6 +113,24 @@ final class SocketConnection implements AutoCloseable {
 
     String endpoint() {
         return this.endpoint;
+    }
+
+    /**
+     * The key of the pool this connection goes back to: its endpoint, with the scheme for TLS.
+     *
+     * @return the key
+     */
+    String poolKey() {
+        return this.endpoint;
+    }
+
+    /**
+     * Whether another thread aborted the connection.
+     *
+     * @return whether it did
+     */
+    final boolean isAborted() {
+        return this.aborted;
     }
 
     ByteBuffer input() {
@@ -136,13 +175,7 @@ final class SocketConnection implements AutoCloseable {
                 return;
             }
             // The socket's send buffer is full (a large value): wait until it drains.
-            this.key.interestOps(SelectionKey.OP_WRITE);
-            try {
-                await(deadline, "Write timed out");
-            }
-            finally {
-                this.key.interestOps(SelectionKey.OP_READ);
-            }
+            awaitWritable(deadline, "Write timed out");
         }
     }
 
@@ -155,17 +188,7 @@ final class SocketConnection implements AutoCloseable {
      * @throws IOException when reading fails, the deadline passes or the connection is aborted
      */
     boolean fill(long deadline, boolean waitFirst) throws IOException {
-        if (this.input.position() > 0) {
-            this.input.compact().flip();
-        }
-        if (this.input.limit() == this.input.capacity()) {
-            if (this.input.capacity() >= MAX_BUFFER_SIZE) {
-                throw new IOException("An HTTP answer's header block is longer than " + MAX_BUFFER_SIZE + " bytes");
-            }
-            ByteBuffer larger = ByteBuffer.allocate(this.input.capacity() * 2);
-            larger.put(this.input).flip();
-            this.input = larger;
-        }
+        prepareInput();
         if (waitFirst) {
             await(deadline, "Read timed out");
         }
@@ -192,16 +215,40 @@ final class SocketConnection implements AutoCloseable {
     }
 
     /**
+     * Moves the unconsumed bytes of {@link #input()} to its start, and makes it larger when they fill it.
+     *
+     * @throws IOException when it would grow beyond {@link #MAX_BUFFER_SIZE}
+     */
+    final void prepareInput() throws IOException {
+        if (this.input.position() > 0) {
+            this.input.compact().flip();
+        }
+        if (this.input.limit() == this.input.capacity()) {
+            if (this.input.capacity() >= MAX_BUFFER_SIZE) {
+                throw new IOException("An HTTP answer's header block is longer than " + MAX_BUFFER_SIZE + " bytes");
+            }
+            ByteBuffer larger = ByteBuffer.allocate(this.input.capacity() * 2);
+            larger.put(this.input).flip();
+            this.input = larger;
+        }
+    }
+
+    /**
      * Closes the connection from another thread: the owner's current and later waits fail at once.
      */
     void abort() {
         this.aborted = true;
         // Closing the selector wakes the owner if it is waiting in it; its next check then fails.
-        close();
+        closeChannel();
     }
 
     @Override
     public void close() {
+        closeChannel();
+    }
+
+    /** Closes the channel and the selector, from any thread. */
+    final void closeChannel() {
         try {
             this.channel.close();
         }
@@ -216,7 +263,13 @@ final class SocketConnection implements AutoCloseable {
         }
     }
 
-    private void await(long deadline, String timeoutMessage) throws IOException {
+    /**
+     * Waits until the channel is ready for what the selection key is interested in, or the deadline passes.
+     *
+     * @throws SocketTimeoutException with {@code timeoutMessage} once the deadline has passed
+     * @throws AsynchronousCloseException when aborted meanwhile
+     */
+    final void await(long deadline, String timeoutMessage) throws IOException {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             throw new SocketTimeoutException(timeoutMessage);
@@ -234,7 +287,27 @@ final class SocketConnection implements AutoCloseable {
         }
     }
 
-    private void checkUsable() throws IOException {
+    /**
+     * Waits until the channel can take more bytes.
+     *
+     * @throws SocketTimeoutException with {@code timeoutMessage} once the deadline has passed
+     */
+    final void awaitWritable(long deadline, String timeoutMessage) throws IOException {
+        this.key.interestOps(SelectionKey.OP_WRITE);
+        try {
+            await(deadline, timeoutMessage);
+        }
+        finally {
+            this.key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * Fails when the connection was aborted or closed.
+     *
+     * @throws AsynchronousCloseException then
+     */
+    final void checkUsable() throws IOException {
         if (this.aborted || !this.channel.isOpen()) {
             throw new AsynchronousCloseException();
         }

@@ -22,8 +22,9 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * A small HTTP/1.1 client for plain {@code http} etcd endpoints that does all its I/O in the calling thread, over a
- * pool of kept-alive {@link SocketConnection}s: the request goes out in one write, the answer is parsed from one
+ * A small HTTP/1.1 client for etcd endpoints that does all its I/O in the calling thread, over a pool of kept-alive
+ * {@link SocketConnection}s ({@link TlsSocketConnection}s for {@code https}, whose handshake, encryption and
+ * decryption the calling thread does too): the request goes out in one write, the answer is parsed from one
  * buffer. Every other backend hands each request to other threads or parses through layers meant for the whole
  * web; against a local etcd that hand-off and parsing cost more than etcd's own work.
  *
@@ -43,6 +44,9 @@ public final class SocketHttpClient implements Function<Duration, ClientHttpRequ
 
     private final long connectTimeoutNanos;
 
+    /** How TLS connections are made: {@code null} until the first {@code https} request when none was given. */
+    private volatile TlsSettings tls;
+
     private final Map<String, Idle> idle = new ConcurrentHashMap<>();
 
     private final Set<SocketConnection> inUse = ConcurrentHashMap.newKeySet();
@@ -57,7 +61,19 @@ public final class SocketHttpClient implements Function<Duration, ClientHttpRequ
      * @param connectTimeout how long to wait for a new connection
      */
     public SocketHttpClient(Duration connectTimeout) {
+        this(connectTimeout, null);
+    }
+
+    /**
+     * Creates a client.
+     *
+     * @param connectTimeout how long to wait for a new connection (and its TLS handshake)
+     * @param tls how to make TLS connections to {@code https} endpoints, or {@code null} for the JVM's default
+     *        SSL context
+     */
+    public SocketHttpClient(Duration connectTimeout, TlsSettings tls) {
         this.connectTimeoutNanos = connectTimeout.toNanos();
+        this.tls = tls;
     }
 
     @Override
@@ -106,18 +122,20 @@ public final class SocketHttpClient implements Function<Duration, ClientHttpRequ
         if (this.closed) {
             throw new IOException("The etcd HTTP client is closed");
         }
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new IOException("The socket HTTP backend speaks plain http only, not " + uri.getScheme()
-                    + " (" + uri.getHost() + "): choose another backend for TLS");
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        if (!https && !"http".equalsIgnoreCase(uri.getScheme())) {
+            throw new IOException("The socket HTTP backend speaks http and https only, not " + uri.getScheme()
+                    + " (" + uri.getHost() + ")");
         }
-        int port = (uri.getPort() >= 0) ? uri.getPort() : 80;
+        int port = (uri.getPort() >= 0) ? uri.getPort() : (https ? 443 : 80);
         String endpoint = uri.getHost() + ":" + port;
+        String poolKey = https ? "https://" + endpoint : endpoint;
         Tracked request = this.tracked.isEmpty() ? null : this.tracked.get(Thread.currentThread());
         if (request != null && request.aborted) {
             throw new AsynchronousCloseException();
         }
         SocketConnection connection = null;
-        Idle connections = this.idle.get(endpoint);
+        Idle connections = this.idle.get(poolKey);
         if (connections != null) {
             for (SocketConnection candidate; (candidate = connections.poll()) != null;) {
                 if (candidate.isReusable()) {
@@ -127,9 +145,24 @@ public final class SocketHttpClient implements Function<Duration, ClientHttpRequ
                 candidate.close();
             }
         }
+        TlsSocketConnection handshaking = null;
+        long connectDeadline = 0;
         if (connection == null) {
-            long connectNanos = Math.min(this.connectTimeoutNanos, Math.max(0, deadline - System.nanoTime()));
-            connection = SocketConnection.open(endpoint, new InetSocketAddress(uri.getHost(), port), connectNanos);
+            long now = System.nanoTime();
+            long connectNanos = Math.min(this.connectTimeoutNanos, Math.max(0, deadline - now));
+            connectDeadline = now + connectNanos;
+            InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
+            if (https) {
+                String host = uri.getHost();
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                connection = handshaking = TlsSocketConnection.open(endpoint, address, connectNanos,
+                        tls().createEngine(host, port));
+            }
+            else {
+                connection = SocketConnection.open(endpoint, address, connectNanos);
+            }
         }
         this.inUse.add(connection);
         if (request != null) {
@@ -141,7 +174,26 @@ public final class SocketHttpClient implements Function<Duration, ClientHttpRequ
         if (this.closed) {
             connection.abort();
         }
+        if (handshaking != null) {
+            // Once the connection can be aborted, so that closing a watch ends a handshake too.
+            try {
+                handshaking.handshake(connectDeadline);
+            }
+            catch (IOException | RuntimeException ex) {
+                release(handshaking, false);
+                throw ex;
+            }
+        }
         return connection;
+    }
+
+    private TlsSettings tls() {
+        TlsSettings settings = this.tls;
+        if (settings == null) {
+            settings = new TlsSettings(null, null, null);
+            this.tls = settings;
+        }
+        return settings;
     }
 
     private void release(SocketConnection connection, boolean reusable) {
@@ -154,7 +206,7 @@ public final class SocketHttpClient implements Function<Duration, ClientHttpRequ
             connection.close();
             return;
         }
-        Idle connections = this.idle.computeIfAbsent(connection.endpoint(), (endpoint) -> new Idle());
+        Idle connections = this.idle.computeIfAbsent(connection.poolKey(), (key) -> new Idle());
         if (!connections.offer(connection)) {
             connection.close();
         }

@@ -89,11 +89,65 @@ final class TransportFailures {
                 details(call, false), last);
     }
 
-    /** The I/O failure under Spring's wrapper, as "ConnectException: Connection refused". */
+    /**
+     * The I/O failure under Spring's wrapper, as "ConnectException: Connection refused"; a TLS failure first says
+     * what went wrong in words, as "TLS handshake failed, certificate not trusted: SSLHandshakeException: ...".
+     */
     static String describe(ResourceAccessException failure) {
         Throwable io = (failure.getCause() != null) ? failure.getCause() : failure;
         String message = io.getMessage();
-        return io.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+        String tls = tlsProblem(io);
+        return ((tls != null) ? tls + ": " : "") + io.getClass().getSimpleName()
+                + ((message != null) ? ": " + message : "");
+    }
+
+    /**
+     * What a TLS failure means, in words, or {@code null} when the failure is not one: the JDK's own messages
+     * ("PKIX path building failed", "No subject alternative names matching ...", "Received fatal alert: ...") say
+     * it only to those who know them.
+     */
+    static String tlsProblem(Throwable failure) {
+        boolean tls = false;
+        boolean handshake = false;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                tls = true;
+                handshake |= t instanceof javax.net.ssl.SSLHandshakeException;
+            }
+            if (t instanceof java.security.cert.CertificateExpiredException
+                    || t instanceof java.security.cert.CertificateNotYetValidException) {
+                return "TLS handshake failed, the server's certificate is expired or not yet valid";
+            }
+            if (t instanceof java.security.cert.CertificateException) {
+                String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+                if (text.contains("subject alternative") || text.contains("no name matching")) {
+                    return "TLS handshake failed, hostname mismatch: the server's certificate does not name the "
+                            + "host connected to";
+                }
+                return "TLS handshake failed, certificate not trusted: the server's certificate is not signed by "
+                        + "a CA the SSL context trusts";
+            }
+        }
+        if (!tls) {
+            return null;
+        }
+        String text = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+        String prefix = handshake ? "TLS handshake failed, " : "TLS failed, ";
+        if (text.contains("certificate_required") || text.contains("bad_certificate")
+                || text.contains("unknown_ca") || text.contains("certificate_unknown")) {
+            return prefix + "etcd refused the client certificate (or that none was presented)";
+        }
+        if (text.contains("protocol_version") || text.contains("no appropriate protocol")) {
+            return prefix + "no TLS protocol in common with the server";
+        }
+        if (text.contains("handshake_failure") || text.contains("no cipher suites in common")
+                || text.contains("insufficient_security")) {
+            return prefix + "no cipher suite (or protocol) in common with the server";
+        }
+        if (text.contains("plaintext connection") || text.contains("unsupported or unrecognized ssl message")) {
+            return prefix + "the server does not speak TLS on this port";
+        }
+        return handshake ? "TLS handshake failed" : null;
     }
 
     private static EtcdException.Details details(HttpCall call, boolean outcomeUnknown) {

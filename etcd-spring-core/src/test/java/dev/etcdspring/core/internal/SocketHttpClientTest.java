@@ -222,10 +222,10 @@ class SocketHttpClientTest {
     }
 
     @Test
-    void httpsIsRefusedWithAClearMessage() {
+    void aSchemeOtherThanHttpOrHttpsIsRefusedWithAClearMessage() {
         assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.client.apply(Duration.ofSeconds(1))
-            .createRequest(URI.create("https://127.0.0.1:1/x"), HttpMethod.GET)
-            .execute()).withMessageContaining("plain http only");
+            .createRequest(URI.create("ftp://127.0.0.1:1/x"), HttpMethod.GET)
+            .execute()).withMessageContaining("http and https only");
     }
 
     private static boolean answer(OutputStream out, String answer) throws IOException {
@@ -241,10 +241,21 @@ class SocketHttpClientTest {
         boolean answer(String requestLine, OutputStream out) throws IOException;
     }
 
-    /** A one-script HTTP server on a loopback port, each connection on its own thread. */
+    /**
+     * A one-script HTTP server on a loopback port, each connection on its own thread; over TLS when made with a
+     * server SSL context.
+     */
     static final class ScriptedServer implements AutoCloseable {
 
+        private static final ThreadLocal<Socket> CURRENT = new ThreadLocal<>();
+
+        private static final ThreadLocal<Socket> CURRENT_RAW = new ThreadLocal<>();
+
         private final ServerSocket socket;
+
+        private final javax.net.ssl.SSLContext tls;
+
+        private final List<String> protocols = new CopyOnWriteArrayList<>();
 
         private final List<String> requestLines = new CopyOnWriteArrayList<>();
 
@@ -253,6 +264,11 @@ class SocketHttpClientTest {
         private final AtomicInteger closedByServer = new AtomicInteger();
 
         ScriptedServer(Script script) {
+            this(script, null);
+        }
+
+        ScriptedServer(Script script, javax.net.ssl.SSLContext tls) {
+            this.tls = tls;
             try {
                 this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             }
@@ -260,6 +276,7 @@ class SocketHttpClientTest {
                 throw new java.io.UncheckedIOException(ex);
             }
             Thread acceptor = new Thread(() -> {
+                // Each connection served on its own thread (and, over TLS, its handshake there too).
                 while (!this.socket.isClosed()) {
                     try {
                         Socket connection = this.socket.accept();
@@ -277,9 +294,20 @@ class SocketHttpClientTest {
             acceptor.start();
         }
 
-        private void serve(Socket connection, Script script) {
+        private void serve(Socket raw, Script script) {
             boolean closing = false;
-            try (connection) {
+            try (raw) {
+                Socket connection = raw;
+                if (this.tls != null) {
+                    javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) this.tls.getSocketFactory()
+                        .createSocket(raw, null, raw.getPort(), true);
+                    ssl.setUseClientMode(false);
+                    ssl.startHandshake();
+                    this.protocols.add(ssl.getSession().getProtocol());
+                    connection = ssl;
+                }
+                CURRENT.set(connection);
+                CURRENT_RAW.set(raw);
                 InputStream in = connection.getInputStream();
                 OutputStream out = connection.getOutputStream();
                 while (true) {
@@ -294,6 +322,8 @@ class SocketHttpClientTest {
                         break;
                     }
                 }
+                // Over TLS, with close_notify (unless the script closed the TCP connection under it).
+                connection.close();
             }
             catch (IOException ex) {
                 // The client went away.
@@ -302,6 +332,25 @@ class SocketHttpClientTest {
                 // Counted once the socket is closed, so that the client can see the end of the stream.
                 this.closedByServer.incrementAndGet();
             }
+        }
+
+        /** The connection the calling script answers on: an {@code SSLSocket} over TLS. */
+        static Socket currentSocket() {
+            return CURRENT.get();
+        }
+
+        /** The TCP connection under {@link #currentSocket()}: closing it ends the stream without close_notify. */
+        static Socket currentRawSocket() {
+            return CURRENT_RAW.get();
+        }
+
+        /** The protocol each TLS connection negotiated, in the order they were accepted. */
+        List<String> protocols() {
+            return this.protocols;
+        }
+
+        String url(String scheme) {
+            return scheme + "://127.0.0.1:" + this.socket.getLocalPort();
         }
 
         private static String readHead(InputStream in) throws IOException {
