@@ -18,6 +18,7 @@ import dev.etcdspring.core.internal.EtcdProtocol;
 import dev.etcdspring.core.internal.Observations;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.SwapEngine;
+import dev.etcdspring.core.internal.TlsSettings;
 import dev.etcdspring.core.kv.EtcdKeyValueOperations;
 import dev.etcdspring.core.lease.EtcdLeaseOperations;
 import dev.etcdspring.core.lock.EtcdLockOperations;
@@ -76,6 +77,10 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         EtcdHttpBackend backend = HttpBackends.resolve(builder.httpBackend, builder.endpoints);
         if (builder.requestFactories == null) {
             EtcdRequestFactories.requireLibraryOf(backend);
+            if (builder.sslEnabledProtocols != null || builder.sslCiphers != null) {
+                // Names the JVM does not support are refused by an engine of the context, made here for that alone.
+                new TlsSettings(builder.sslContext, builder.sslEnabledProtocols, builder.sslCiphers);
+            }
         }
         this.settings = builder.snapshot();
         this.api = builder.api;
