@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import dev.etcdspring.core.EtcdException;
 import dev.etcdspring.core.lock.EtcdLock;
@@ -201,27 +202,18 @@ public final class EtcdDistributedLock implements DistributedLock {
             }
             options = this.registry.options(this.hold.ttl);
         }
+        LockOptions chosen = options;
         // Not interruptible: a request of an interrupted thread would fail at once.
-        boolean interrupted = Thread.interrupted();
-        try {
+        return withInterruptKept(() -> {
             this.registry.register(this);
-            Optional<EtcdLock> acquired = this.registry.locks().tryAcquire(this.name, options);
+            Optional<EtcdLock> acquired = this.registry.locks().tryAcquire(this.name, chosen);
             if (acquired.isEmpty()) {
                 this.local.unlock();
                 return false;
             }
-            held(acquired.get(), options);
+            held(acquired.get(), chosen);
             return true;
-        }
-        catch (RuntimeException ex) {
-            this.local.unlock();
-            throw failed(ex);
-        }
-        finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     /**
@@ -317,8 +309,7 @@ public final class EtcdDistributedLock implements DistributedLock {
         Hold current = this.hold;
         // The read and the release must reach etcd even from an interrupted thread (lock() and tryLock() keep the
         // interrupt): a request of one would fail at once.
-        boolean interrupted = Thread.interrupted();
-        try {
+        return withInterruptKept(() -> {
             String lost = lost(current);
             if (lost == null) {
                 touch();
@@ -329,6 +320,17 @@ public final class EtcdDistributedLock implements DistributedLock {
             }
             current.lock.release();
             return false;
+        });
+    }
+
+    /**
+     * Runs a step whose requests must reach etcd even from an interrupted thread: the interrupt is cleared for it
+     * and put back after it. A step that fails undoes the local hold taken for it, and fails as a lock does.
+     */
+    private boolean withInterruptKept(BooleanSupplier step) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return step.getAsBoolean();
         }
         catch (RuntimeException ex) {
             this.local.unlock();
