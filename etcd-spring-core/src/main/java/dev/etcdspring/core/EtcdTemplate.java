@@ -55,10 +55,6 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     /** What the template was built with, apart from the builder it came from: its parts are made from it. */
     private final TemplateSettings settings;
 
-    private final EtcdApi api;
-
-    private final List<String> endpoints;
-
     private final boolean serializableReads;
 
     private final EtcdClientListener listener;
@@ -83,8 +79,6 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             }
         }
         this.settings = builder.snapshot();
-        this.api = builder.api;
-        this.endpoints = builder.endpoints;
         this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
         this.listener = Listeners.fixed(builder.listeners);
     }
@@ -130,7 +124,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdApi api() {
-        return this.api;
+        return this.settings.api;
     }
 
     /**
@@ -139,7 +133,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      * @return the endpoint base URLs
      */
     public List<String> endpoints() {
-        return this.endpoints;
+        return this.settings.endpoints;
     }
 
     /**
@@ -364,7 +358,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public EtcdKeyValueOperations opsForKeyValue() {
-        if (this.api != EtcdApi.V3) {
+        if (this.settings.api != EtcdApi.V3) {
             throw v3Only("opsForKeyValue()", "keys as bytes, revisions and transactions");
         }
         return wiring().keyValue;
@@ -378,7 +372,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
      */
     @Override
     public EtcdLeaseOperations opsForLeases() {
-        if (this.api != EtcdApi.V3) {
+        if (this.settings.api != EtcdApi.V3) {
             throw v3Only("opsForLeases()", "leases");
         }
         return wiring().leases;
