@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.etcdspring.samplefaults.LingeringAsyncDispatches;
 import dev.etcdspring.test.EtcdClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the page's event streams ({@code GET /api/updates}) open, a SIGINT stops it within 2 s, with the JVM's exit code
  * for it (128 + 2), every stream ended by the server (not cut off) and the web server's graceful shutdown
  * complete rather than aborted at its timeout. {@link SampleProcess} starts it and sends the signal.
+ * <p>
+ * The same holds when Tomcat lingers after the streams' last dispatches ({@link LingeringAsyncDispatches}): there it
+ * no longer counts them as requests in progress, and would close their connections before their last chunk unless
+ * the application ends them itself ({@code EventStreamEnds}). A busy CI machine once cut a stream off that way.
  */
 class SampleShutdownTest {
 
@@ -43,8 +48,25 @@ class SampleShutdownTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void stopsWithinTwoSecondsOfSigintWithEventStreamsOpen() throws Exception {
+        String output = stopWithStreamsOpen();
+        assertThat(output).doesNotContain(LingeringAsyncDispatches.LINGERED);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void endsEveryStreamWhenTheServerLingersAfterTheirLastDispatch() throws Exception {
+        String output = stopWithStreamsOpen("--spring.main.sources=" + LingeringAsyncDispatches.class.getName());
+        assertThat(output).as("the fault was in place").contains(LingeringAsyncDispatches.LINGERED);
+    }
+
+    /**
+     * Starts the sample, opens the streams, sends SIGINT and checks how it stopped.
+     *
+     * @return the application's output
+     */
+    private static String stopWithStreamsOpen(String... arguments) throws Exception {
         ExecutorService readers = Executors.newCachedThreadPool();  // blocking reads: not the common pool
-        try (SampleProcess application = SampleProcess.start(etcd.endpoint())) {
+        try (SampleProcess application = SampleProcess.start(etcd.endpoint(), arguments)) {
             int port = application.awaitPort();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<List<String>>> streams = new ArrayList<>();
@@ -66,8 +88,11 @@ class SampleShutdownTest {
                 // Read to its end without an error: the server ended it (chunked encoding's last chunk).
                 assertThat(stream).as("an event stream").succeedsWithin(Duration.ofSeconds(10));
             }
-            assertThat(application.output()).contains("Graceful shutdown complete")
-                .doesNotContain("Graceful shutdown aborted");
+            String output = application.output();
+            assertThat(output).contains("Graceful shutdown complete")
+                .doesNotContain("Graceful shutdown aborted")
+                .doesNotContain("Event streams still open");
+            return output;
         }
         finally {
             readers.shutdownNow();
