@@ -57,9 +57,18 @@ public final class EtcdAutoConfiguration {
         EtcdTemplate.Builder builder = new EtcdTemplateConfigurer(properties, connectionDetails)
             .configure(EtcdTemplate.builder());
         EtcdThreads.apply(builder, environment);
-        observationRegistry.ifAvailable(builder::observationRegistry);
-        observationConvention.ifAvailable(builder::observationConvention);
-        customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+        // Plain calls rather than method references: each lambda costs a fresh JVM's start-up.
+        ObservationRegistry registry = observationRegistry.getIfAvailable();
+        if (registry != null) {
+            builder.observationRegistry(registry);
+        }
+        EtcdObservationConvention convention = observationConvention.getIfAvailable();
+        if (convention != null) {
+            builder.observationConvention(convention);
+        }
+        for (EtcdTemplateBuilderCustomizer customizer : customizers.orderedStream().toList()) {
+            customizer.customize(builder);
+        }
         return builder.build();
     }
 
@@ -92,8 +101,12 @@ public final class EtcdAutoConfiguration {
         @Bean
         EtcdTemplateBuilderCustomizer etcdMetricsCustomizer(ObjectProvider<MeterRegistry> meterRegistry,
                 EtcdProperties properties) {
-            return (builder) -> meterRegistry
-                .ifAvailable((registry) -> builder.listener(new EtcdClientMetrics(registry, properties.getApi())));
+            return (builder) -> {
+                MeterRegistry registry = meterRegistry.getIfAvailable();
+                if (registry != null) {
+                    builder.listener(new EtcdClientMetrics(registry, properties.getApi()));
+                }
+            };
         }
     }
 

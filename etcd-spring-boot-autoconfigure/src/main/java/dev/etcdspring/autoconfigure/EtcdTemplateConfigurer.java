@@ -1,11 +1,11 @@
 package dev.etcdspring.autoconfigure;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
+import dev.etcdspring.core.EtcdHttpBackend;
 import dev.etcdspring.core.EtcdTemplate;
 
 import org.springframework.boot.ssl.SslBundle;
@@ -59,31 +59,40 @@ public final class EtcdTemplateConfigurer {
      */
     public EtcdTemplate.Builder configure(EtcdTemplate.Builder builder) {
         EtcdProperties p = this.properties;
-        set("etcd.endpoints", this.connectionDetails.getEndpoints(), builder::endpoints);
-        set("etcd.api", p.getApi(), builder::api);
-        set("etcd.timeout", p.getTimeout(), builder::timeout);
-        set("etcd.connect-timeout", p.getConnectTimeout(), builder::connectTimeout);
-        set("etcd.read-consistency", p.getReadConsistency(), builder::readConsistency);
-        if (p.getHttpBackend() != null) {
-            // Checked here, where the property can be named, rather than when the template is built.
-            set("etcd.http-backend", p.getHttpBackend(), (backend) -> {
+        // One try for all the properties, which notes each one before the builder sees it, rather than a lambda
+        // a property: each lambda costs a fresh JVM's start-up a tenth of a millisecond.
+        Attempt at = new Attempt();
+        try {
+            builder.endpoints(at.property("etcd.endpoints", this.connectionDetails.getEndpoints()));
+            builder.api(at.property("etcd.api", p.getApi()));
+            builder.timeout(at.property("etcd.timeout", p.getTimeout()));
+            builder.connectTimeout(at.property("etcd.connect-timeout", p.getConnectTimeout()));
+            builder.readConsistency(at.property("etcd.read-consistency", p.getReadConsistency()));
+            if (p.getHttpBackend() != null) {
+                // Checked here, where the property can be named, rather than when the template is built.
+                EtcdHttpBackend backend = at.property("etcd.http-backend", p.getHttpBackend());
                 backend.checkEndpoints(this.connectionDetails.getEndpoints());
                 builder.httpBackend(backend);
-            });
+            }
+            builder.swapMaxAttempts(at.property("etcd.swap.max-attempts", p.getSwap().getMaxAttempts()));
+            builder.swapTimeout(at.property("etcd.swap.timeout", p.getSwap().getTimeout()));
+            // One builder call checks both bounds; the property named is the one at fault: the maximum when it is
+            // not positive, the initial interval otherwise (not positive, or above a valid maximum).
+            Duration initial = p.getWatch().getInitialBackoff();
+            Duration max = p.getWatch().getMaxBackoff();
+            boolean maxAtFault = max == null || max.isNegative() || max.isZero();
+            at.property(maxAtFault ? "etcd.watch.max-backoff" : "etcd.watch.initial-backoff",
+                    maxAtFault ? max : initial);
+            builder.watchBackoff(initial, max);
+            String username = this.connectionDetails.getUsername();
+            if (username != null) {
+                String password = (this.connectionDetails.getPassword() != null) ? this.connectionDetails.getPassword()
+                        : "";
+                builder.credentials(at.property("etcd.username", username), password);
+            }
         }
-        set("etcd.swap.max-attempts", p.getSwap().getMaxAttempts(), builder::swapMaxAttempts);
-        set("etcd.swap.timeout", p.getSwap().getTimeout(), builder::swapTimeout);
-        // One builder call checks both bounds; the property named is the one at fault: the maximum when it is not
-        // positive, the initial interval otherwise (not positive, or above a valid maximum).
-        Duration initial = p.getWatch().getInitialBackoff();
-        Duration max = p.getWatch().getMaxBackoff();
-        boolean maxAtFault = max == null || max.isNegative() || max.isZero();
-        set(maxAtFault ? "etcd.watch.max-backoff" : "etcd.watch.initial-backoff", maxAtFault ? max : initial,
-                (value) -> builder.watchBackoff(initial, max));
-        if (this.connectionDetails.getUsername() != null) {
-            String password = (this.connectionDetails.getPassword() != null) ? this.connectionDetails.getPassword()
-                    : "";
-            set("etcd.username", this.connectionDetails.getUsername(), (user) -> builder.credentials(user, password));
+        catch (IllegalArgumentException ex) {
+            throw new InvalidEtcdPropertyException(at.name, at.value, ex);
         }
         SslBundle sslBundle = this.connectionDetails.getSslBundle();
         if (sslBundle != null) {
@@ -99,8 +108,12 @@ public final class EtcdTemplateConfigurer {
      */
     private void sslBundle(EtcdTemplate.Builder builder, SslBundle sslBundle) {
         if (this.connectionDetails instanceof PropertiesEtcdConnectionDetails properties) {
-            String name = properties.getSslBundleName();
-            set("etcd.ssl.bundle", name, (value) -> apply(builder, sslBundle));
+            try {
+                apply(builder, sslBundle);
+            }
+            catch (IllegalArgumentException ex) {
+                throw new InvalidEtcdPropertyException("etcd.ssl.bundle", properties.getSslBundleName(), ex);
+            }
             return;
         }
         try {
@@ -149,12 +162,18 @@ public final class EtcdTemplateConfigurer {
         }
     }
 
-    private static <T> void set(String property, T value, Consumer<T> setter) {
-        try {
-            setter.accept(value);
-        }
-        catch (IllegalArgumentException ex) {
-            throw new InvalidEtcdPropertyException(property, value, ex);
+    /** The property being applied, and its value: what an {@link InvalidEtcdPropertyException} names. */
+    private static final class Attempt {
+
+        private String name;
+
+        private Object value;
+
+        /** Notes the property about to be applied, and hands its value on. */
+        <T> T property(String name, T value) {
+            this.name = name;
+            this.value = value;
+            return value;
         }
     }
 }

@@ -121,8 +121,7 @@ public final class EtcdRequestFactories {
      */
     public static Function<Duration, ClientHttpRequestFactory> jetty(Duration connectTimeout, SSLContext sslContext,
             java.util.List<String> protocols, java.util.List<String> ciphers) {
-        requireLibrary("org.eclipse.jetty.client.HttpClient", "JETTY", "org.eclipse.jetty:jetty-client",
-                " (the starter brings it)");
+        HttpBackends.requireLibraryOf(EtcdHttpBackend.JETTY);
         return Jetty.factories(connectTimeout, sslContext, protocols, ciphers);
     }
 
@@ -235,8 +234,7 @@ public final class EtcdRequestFactories {
      */
     public static Function<Duration, ClientHttpRequestFactory> httpComponents(Duration connectTimeout,
             SSLContext sslContext, java.util.List<String> protocols, java.util.List<String> ciphers) {
-        requireLibrary("org.apache.hc.client5.http.impl.classic.HttpClients", "HTTP_COMPONENTS",
-                "org.apache.httpcomponents.client5:httpclient5", "");
+        HttpBackends.requireLibraryOf(EtcdHttpBackend.HTTP_COMPONENTS);
         return HttpComponents.factories(connectTimeout, sslContext, protocols, ciphers);
     }
 
@@ -424,36 +422,6 @@ public final class EtcdRequestFactories {
         public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress,
                 int localPort) throws IOException {
             return configured(this.delegate.createSocket(address, port, localAddress, localPort));
-        }
-    }
-
-    /**
-     * Checks that the library a backend needs is on the class path, without starting its client: a template checks
-     * when it is built, and makes its backend only when first used.
-     *
-     * @throws IllegalStateException naming the dependency when it is missing
-     */
-    static void requireLibraryOf(EtcdHttpBackend backend) {
-        switch (backend) {
-            case JETTY -> requireLibrary("org.eclipse.jetty.client.HttpClient", "JETTY",
-                    "org.eclipse.jetty:jetty-client", " (the default for https endpoints; the starter brings it)");
-            case HTTP_COMPONENTS -> requireLibrary("org.apache.hc.client5.http.impl.classic.HttpClients",
-                    "HTTP_COMPONENTS", "org.apache.httpcomponents.client5:httpclient5", "");
-            default -> {
-                // the JDK's, or the library's own
-            }
-        }
-    }
-
-    /**
-     * Fails with a message that says what to add, or what to choose instead, when an optional HTTP client library
-     * is missing: better than the {@link NoClassDefFoundError} its first use would throw.
-     */
-    private static void requireLibrary(String className, String backend, String dependency, String note) {
-        if (!org.springframework.util.ClassUtils.isPresent(className, EtcdRequestFactories.class.getClassLoader())) {
-            throw new IllegalStateException("The " + backend + " HTTP backend" + note + " needs " + dependency
-                    + " on the class path: add that dependency, or choose a backend without one, such as "
-                    + "httpBackend(EtcdHttpBackend.JDK)");
         }
     }
 

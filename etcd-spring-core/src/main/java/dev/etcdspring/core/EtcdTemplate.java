@@ -72,7 +72,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         // Refusals that need no part of the client come now, from build(); the parts come with the first use.
         EtcdHttpBackend backend = HttpBackends.resolve(builder.httpBackend, builder.endpoints);
         if (builder.requestFactories == null) {
-            EtcdRequestFactories.requireLibraryOf(backend);
+            HttpBackends.requireLibraryOf(backend);
             if (builder.sslEnabledProtocols != null || builder.sslCiphers != null) {
                 // Names the JVM does not support are refused by an engine of the context, made here for that alone.
                 new TlsSettings(builder.sslContext, builder.sslEnabledProtocols, builder.sslCiphers);

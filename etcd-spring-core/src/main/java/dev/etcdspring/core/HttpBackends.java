@@ -10,6 +10,7 @@ import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.util.ClassUtils;
 
 /**
  * Where a template connects and through what: checks the endpoints, chooses the default HTTP backend for them, and
@@ -90,5 +91,36 @@ final class HttpBackends {
             case JDK -> EtcdRequestFactories.jdk(connectTimeout, sslContext, protocols, ciphers);
             case URL_CONNECTION -> EtcdRequestFactories.urlConnection(connectTimeout, sslContext, protocols, ciphers);
         };
+    }
+
+    /**
+     * Checks that the library a backend needs is on the class path, without starting its client: a template checks
+     * when it is built, and makes its backend only when first used. Here rather than with the factories, and
+     * without an enum switch, so that building a template loads neither.
+     *
+     * @throws IllegalStateException naming the dependency when it is missing
+     */
+    static void requireLibraryOf(EtcdHttpBackend backend) {
+        if (backend == EtcdHttpBackend.JETTY) {
+            requireLibrary("org.eclipse.jetty.client.HttpClient", "JETTY", "org.eclipse.jetty:jetty-client",
+                    " (the starter brings it)");
+        }
+        else if (backend == EtcdHttpBackend.HTTP_COMPONENTS) {
+            requireLibrary("org.apache.hc.client5.http.impl.classic.HttpClients", "HTTP_COMPONENTS",
+                    "org.apache.httpcomponents.client5:httpclient5", "");
+        }
+        // The others need the JDK alone.
+    }
+
+    /**
+     * Fails with a message that says what to add, or what to choose instead, when an optional HTTP client library
+     * is missing: better than the {@link NoClassDefFoundError} its first use would throw.
+     */
+    private static void requireLibrary(String className, String backend, String dependency, String note) {
+        if (!ClassUtils.isPresent(className, HttpBackends.class.getClassLoader())) {
+            throw new IllegalStateException("The " + backend + " HTTP backend" + note + " needs " + dependency
+                    + " on the class path: add that dependency, or choose a backend without one, such as "
+                    + "httpBackend(EtcdHttpBackend.JDK)");
+        }
     }
 }

@@ -72,9 +72,11 @@ abstract class TemplateSettings implements Cloneable {
 
     final List<EtcdClientListener> listeners = new ArrayList<>();
 
-    Supplier<ObservationRegistry> observationRegistry = () -> ObservationRegistry.NOOP;
+    /** {@code null} for none: nothing is recorded. No lambda by default: each costs a fresh JVM's start-up. */
+    Supplier<ObservationRegistry> observationRegistry;
 
-    Supplier<EtcdObservationConvention> observationConvention = () -> null;
+    /** {@code null} for the default convention. */
+    Supplier<EtcdObservationConvention> observationConvention;
 
     /** {@code null} for an executor of the template's own. */
     Executor executor;

@@ -27,8 +27,10 @@ public final class Observations {
     /**
      * Creates the wrapper.
      *
-     * @param registry supplies the registry at each operation, or {@code null} while there is none
-     * @param convention supplies the convention at each operation, or {@code null} for the default
+     * @param registry supplies the registry at each operation (it may supply {@code null} while there is none), or
+     * is {@code null} for none at all
+     * @param convention supplies the convention at each operation (or {@code null} for the default), or is
+     * {@code null} for the default always
      * @param api the API the template speaks
      */
     public Observations(Supplier<ObservationRegistry> registry, Supplier<EtcdObservationConvention> convention,
@@ -49,13 +51,13 @@ public final class Observations {
      * @return what the operation returned
      */
     public <T> T observe(String operation, String key, Function<EtcdObservationContext, T> action) {
-        ObservationRegistry registry = this.registry.get();
+        ObservationRegistry registry = (this.registry != null) ? this.registry.get() : null;
         if (registry == null || registry.isNoop()) {
             return action.apply(null);
         }
         EtcdObservationContext context = new EtcdObservationContext(operation, key, this.api);
         Observation observation = EtcdObservationDocumentation.ETCD_CLIENT_REQUESTS.observation(
-                this.convention.get(), DefaultEtcdObservationConvention.INSTANCE, () -> context, registry);
+                convention(), DefaultEtcdObservationConvention.INSTANCE, () -> context, registry);
         observation.start();
         try (Observation.Scope scope = observation.openScope()) {
             return action.apply(context);
@@ -81,13 +83,13 @@ public final class Observations {
      * @return the running observation; a no-op without a registry
      */
     public Running start(String operation, String key) {
-        ObservationRegistry registry = this.registry.get();
+        ObservationRegistry registry = (this.registry != null) ? this.registry.get() : null;
         if (registry == null || registry.isNoop()) {
             return Running.NONE;
         }
         EtcdObservationContext context = new EtcdObservationContext(operation, key, this.api);
         Observation observation = EtcdObservationDocumentation.ETCD_CLIENT_REQUESTS.observation(
-                this.convention.get(), DefaultEtcdObservationConvention.INSTANCE, () -> context, registry);
+                convention(), DefaultEtcdObservationConvention.INSTANCE, () -> context, registry);
         observation.start();
         return new Running(observation);
     }
@@ -129,5 +131,9 @@ public final class Observations {
         if (context != null) {
             context.noteFailure(failure);
         }
+    }
+
+    private EtcdObservationConvention convention() {
+        return (this.convention != null) ? this.convention.get() : null;
     }
 }
