@@ -65,8 +65,9 @@ final class Report {
                 }
                 md.append(' ').append(cell).append(" |");
             }
-            md.append(' ').append(ratio(s.oursOver(Column.WRK))).append(" | ").append(ratio(s.oursOver(Column.RAW)))
-                .append(" | ").append(ratio(s.oursOver(s.javaClients()))).append(" |\n");
+            md.append(' ').append(ratioAndRange(s, Column.OURS, Column.WRK)).append(" | ")
+                .append(ratioAndRange(s, Column.OURS, Column.RAW)).append(" | ")
+                .append(ratioAndRange(s, Column.OURS, s.javaClients())).append(" |\n");
         }
         if (!failures.isEmpty()) {
             md.append("\nFailures:\n\n");
@@ -119,8 +120,8 @@ final class Report {
                     md.append(' ').append(note).append(" | |");
                 }
             }
-            md.append(' ').append(ratio(s.oursOver(Column.JETCD))).append(" | ").append(ratio(s.oursOver(Column.RAW)))
-                .append(" |\n");
+            md.append(' ').append(ratioAndRange(s, Column.OURS, Column.JETCD)).append(" | ")
+                .append(ratioAndRange(s, Column.OURS, Column.RAW)).append(" |\n");
         }
         if (!failures.isEmpty()) {
             md.append("\nFailures:\n\n");
@@ -199,8 +200,8 @@ final class Report {
                     md.append(' ').append(note).append(" | |");
                 }
             }
-            md.append(' ').append(ratio(s.over(Column.OURS, Column.JETCD))).append(" | ")
-                .append(ratio(s.over(Column.OURS_V2, Column.JETCD))).append(" |\n");
+            md.append(' ').append(ratioAndRange(s, Column.OURS, Column.JETCD)).append(" | ")
+                .append(ratioAndRange(s, Column.OURS_V2, Column.JETCD)).append(" |\n");
             if (!partCells.isEmpty()) {
                 parts.add("- " + s.name.substring(LockBenchmarks.NAME.length()) + ": " + String.join("; ", partCells));
             }
@@ -218,8 +219,17 @@ final class Report {
         return md.toString();
     }
 
-    static String ratioText(double ratio) {
-        return ratio(ratio);
+    /**
+     * A column over the best of some baselines: the median of the same-round ratios, and in brackets the lowest
+     * and the highest of them, the spread a difference between runs must exceed.
+     */
+    static String ratioAndRange(Scenario s, Column column, Column... baselines) {
+        double median = s.over(column, baselines);
+        if (Double.isNaN(median)) {
+            return "–";
+        }
+        double[] range = s.overRange(column, baselines);
+        return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", median, range[0], range[1]);
     }
 
     private static String millis(double millis) {

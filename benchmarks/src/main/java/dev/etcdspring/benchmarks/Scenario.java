@@ -187,8 +187,27 @@ final class Scenario {
      * {@link #oursOver}: for the lock scenarios, where ours runs in two columns (v3 and v2).
      */
     double over(Column column, Column... baselines) {
+        List<Double> ratios = roundRatios(column, baselines);
+        return ratios.isEmpty() ? Double.NaN : median(ratios);
+    }
+
+    /**
+     * The lowest and the highest of the same-round ratios {@link #over} takes the median of: the spread over the
+     * rounds that a change between two runs must exceed to count as one.
+     *
+     * @return {@code {min, max}}, or {@code {NaN, NaN}} when there is no ratio
+     */
+    double[] overRange(Column column, Column... baselines) {
+        List<Double> ratios = roundRatios(column, baselines);
+        if (ratios.isEmpty()) {
+            return new double[] { Double.NaN, Double.NaN };
+        }
+        return new double[] { java.util.Collections.min(ratios), java.util.Collections.max(ratios) };
+    }
+
+    private List<Double> roundRatios(Column column, Column... baselines) {
         if (!measured(column)) {
-            return Double.NaN;
+            return List.of();
         }
         List<Double> ours = this.rates.get(column);
         List<Double> ratios = new ArrayList<>();
@@ -203,7 +222,7 @@ final class Scenario {
                 ratios.add(ours.get(round) / best);
             }
         }
-        return ratios.isEmpty() ? Double.NaN : median(ratios);
+        return ratios;
     }
 
     /** The Java clients a user would pick, among this scenario's columns. */

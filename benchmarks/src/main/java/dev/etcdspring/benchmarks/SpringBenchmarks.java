@@ -41,7 +41,7 @@ final class SpringBenchmarks {
 
     private static final int LAG_WARMUP = 20;
 
-    private static final int JVM_ROUNDS = 11;
+    private static final int JVM_ROUNDS = 21;
 
     private SpringBenchmarks() {
     }
@@ -160,9 +160,22 @@ final class SpringBenchmarks {
         }
         double w = median(with);
         double wo = median(without);
+        // The spread: the interquartile range of the JVMs without the starter, the middle half of their times.
+        double spread = quantile(without, 0.75) - quantile(without, 0.25);
         return String.format(Locale.ROOT,
-                "| start-up with the starter (fresh JVM, `SpringApplication.run`, median of %d JVMs each, alternating) | etcd auto-configurations excluded: %.0f ms | **%.0f ms** | the starter adds **%.0f ms** | creating the etcd beans took %.0f ms (Spring's start-up steps, median) |",
-                JVM_ROUNDS, wo, w, w - wo, median(beans));
+                "| start-up with the starter (fresh JVM, `SpringApplication.run`, median of %d JVMs each, alternating) | etcd auto-configurations excluded: %.0f ms, run-to-run spread (interquartile range) %.0f ms | **%.0f ms** | the starter adds **%.0f ms** (%s the spread) | creating the etcd beans took **%.0f ms** (Spring's start-up steps, median; quartiles %.0f–%.0f ms) |",
+                JVM_ROUNDS, wo, spread, w, w - wo, (w - wo <= spread) ? "within" : "beyond", median(beans),
+                quantile(beans, 0.25), quantile(beans, 0.75));
+    }
+
+    /** A quantile of measurements, interpolated between the two nearest. */
+    private static double quantile(double[] values, double q) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double position = q * (sorted.length - 1);
+        int below = (int) Math.floor(position);
+        int above = Math.min(below + 1, sorted.length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 
     /**

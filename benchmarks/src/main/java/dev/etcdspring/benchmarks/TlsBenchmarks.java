@@ -141,10 +141,10 @@ final class TlsBenchmarks {
                 }
                 md.append(' ').append(cell).append(" |");
             }
-            md.append(' ').append(Report.ratioText(s.oursOver(Column.OURS_HTTP)))
-                .append(" | ").append(Report.ratioText(s.oursOver(Column.OURS_JETTY)))
-                .append(" | ").append(Report.ratioText(s.oursOver(s.javaClients())))
-                .append(" | ").append(Report.ratioText(s.oursOver(Column.WRK)))
+            md.append(' ').append(Report.ratioAndRange(s, Column.OURS, Column.OURS_HTTP))
+                .append(" | ").append(Report.ratioAndRange(s, Column.OURS, Column.OURS_JETTY))
+                .append(" | ").append(Report.ratioAndRange(s, Column.OURS, s.javaClients()))
+                .append(" | ").append(Report.ratioAndRange(s, Column.OURS, Column.WRK))
                 .append(" |\n");
         }
         if (!failures.isEmpty()) {
