@@ -59,8 +59,8 @@ public final class EtcdTemplateConfigurer {
      */
     public EtcdTemplate.Builder configure(EtcdTemplate.Builder builder) {
         EtcdProperties p = this.properties;
-        // One try for all the properties, which notes each one before the builder sees it, rather than a lambda
-        // a property: each lambda costs a fresh JVM's start-up a tenth of a millisecond.
+        // One try for all the properties, noting each one before the builder sees it, rather than a lambda per
+        // property: each lambda costs a fresh JVM's start-up about a tenth of a millisecond.
         Attempt at = new Attempt();
         try {
             builder.endpoints(at.property("etcd.endpoints", this.connectionDetails.getEndpoints()));
