@@ -51,7 +51,7 @@ public final class Observations {
      * @return what the operation returned
      */
     public <T> T observe(String operation, String key, Function<EtcdObservationContext, T> action) {
-        ObservationRegistry registry = (this.registry != null) ? this.registry.get() : null;
+        ObservationRegistry registry = registry();
         if (registry == null || registry.isNoop()) {
             return action.apply(null);
         }
@@ -83,7 +83,7 @@ public final class Observations {
      * @return the running observation; a no-op without a registry
      */
     public Running start(String operation, String key) {
-        ObservationRegistry registry = (this.registry != null) ? this.registry.get() : null;
+        ObservationRegistry registry = registry();
         if (registry == null || registry.isNoop()) {
             return Running.NONE;
         }
@@ -131,6 +131,10 @@ public final class Observations {
         if (context != null) {
             context.noteFailure(failure);
         }
+    }
+
+    private ObservationRegistry registry() {
+        return (this.registry != null) ? this.registry.get() : null;
     }
 
     private EtcdObservationConvention convention() {
