@@ -70,14 +70,15 @@ public final class BeforeAndAfter {
             }
         }
         for (int side = 0; side < 2; side++) {
+            List<String> each = rates.get(side).stream().map((r) -> String.format("%.0f", r)).toList();
             System.out.printf("%s %s, %d threads: median %.0f/s, rounds %s%n", names[side], operation, threads,
-                    median(rates.get(side)), rates.get(side).stream().map((r) -> String.format("%.0f", r)).toList());
+                    Scenario.median(rates.get(side)), each);
         }
         List<Double> ratios = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             ratios.add(rates.get(1).get(round) / rates.get(0).get(round));
         }
-        System.out.printf("after ÷ before, same round: median %.2f (%.2f–%.2f)%n", median(ratios),
+        System.out.printf("after ÷ before, same round: median %.2f (%.2f–%.2f)%n", Scenario.median(ratios),
                 Collections.min(ratios), Collections.max(ratios));
         System.exit(0);
     }
@@ -154,12 +155,5 @@ public final class BeforeAndAfter {
     private static long modifiedIndex(Object response) throws Exception {
         Object node = response.getClass().getMethod("node").invoke(response);
         return (long) node.getClass().getMethod("modifiedIndex").invoke(node);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -224,12 +225,12 @@ final class Report {
      * and the highest of them, the spread a difference between runs must exceed.
      */
     static String ratioAndRange(Scenario s, Column column, Column... baselines) {
-        double median = s.over(column, baselines);
-        if (Double.isNaN(median)) {
+        List<Double> ratios = s.roundRatios(column, baselines);
+        if (ratios.isEmpty()) {
             return "–";
         }
-        double[] range = s.overRange(column, baselines);
-        return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", median, range[0], range[1]);
+        return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", Scenario.median(ratios), Collections.min(ratios),
+                Collections.max(ratios));
     }
 
     private static String millis(double millis) {

@@ -192,20 +192,10 @@ final class Scenario {
     }
 
     /**
-     * The lowest and the highest of the same-round ratios {@link #over} takes the median of: the spread over the
-     * rounds that a change between two runs must exceed to count as one.
-     *
-     * @return {@code {min, max}}, or {@code {NaN, NaN}} when there is no ratio
+     * A column's rate over the best of {@code baselines} in each round where both ran: what {@link #over} takes the
+     * median of, and whose lowest and highest are the spread within the run.
      */
-    double[] overRange(Column column, Column... baselines) {
-        List<Double> ratios = roundRatios(column, baselines);
-        if (ratios.isEmpty()) {
-            return new double[] { Double.NaN, Double.NaN };
-        }
-        return new double[] { java.util.Collections.min(ratios), java.util.Collections.max(ratios) };
-    }
-
-    private List<Double> roundRatios(Column column, Column... baselines) {
+    List<Double> roundRatios(Column column, Column... baselines) {
         if (!measured(column)) {
             return List.of();
         }
@@ -230,7 +220,7 @@ final class Scenario {
         return this.loads.keySet().stream().filter((c) -> c.javaClient).toArray(Column[]::new);
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
