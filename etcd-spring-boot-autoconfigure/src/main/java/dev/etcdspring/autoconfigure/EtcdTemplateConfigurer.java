@@ -107,19 +107,13 @@ public final class EtcdTemplateConfigurer {
      * fails naming the property; one of other connection details, naming them.
      */
     private void sslBundle(EtcdTemplate.Builder builder, SslBundle sslBundle) {
-        if (this.connectionDetails instanceof PropertiesEtcdConnectionDetails properties) {
-            try {
-                apply(builder, sslBundle);
-            }
-            catch (IllegalArgumentException ex) {
-                throw new InvalidEtcdPropertyException("etcd.ssl.bundle", properties.getSslBundleName(), ex);
-            }
-            return;
-        }
         try {
             apply(builder, sslBundle);
         }
         catch (IllegalArgumentException ex) {
+            if (this.connectionDetails instanceof PropertiesEtcdConnectionDetails properties) {
+                throw new InvalidEtcdPropertyException("etcd.ssl.bundle", properties.getSslBundleName(), ex);
+            }
             throw new IllegalStateException("The SSL bundle of the etcd connection details ("
                     + this.connectionDetails.getClass().getName() + ") cannot be used: " + ex.getMessage(), ex);
         }
