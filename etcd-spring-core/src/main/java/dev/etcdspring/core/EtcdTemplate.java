@@ -1,28 +1,21 @@
-// One job: the etcd client's facade: every EtcdOperations checked and observed, the simplified views (values,
-// maps, booleans), and the wiring of the parts behind it. What it owns and closes is TemplateResources'.
+// One job: the etcd client's facade: the public methods, each handing its call to the parts behind it (made on the
+// first one), and the building. What the calls do is TemplateCalls'; what it owns and closes, TemplateResources'.
 package dev.etcdspring.core;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import dev.etcdspring.core.election.EtcdElectionOperations;
 import dev.etcdspring.core.internal.EtcdKeys;
-import dev.etcdspring.core.internal.EtcdProtocol;
-import dev.etcdspring.core.internal.Observations;
-import dev.etcdspring.core.internal.ServerVersion;
-import dev.etcdspring.core.internal.SwapEngine;
 import dev.etcdspring.core.internal.TlsSettings;
 import dev.etcdspring.core.kv.EtcdKeyValueOperations;
 import dev.etcdspring.core.lease.EtcdLeaseOperations;
 import dev.etcdspring.core.lock.EtcdLockOperations;
-import dev.etcdspring.core.observation.EtcdObservationContext;
 import dev.etcdspring.core.observation.EtcdObservationDocumentation;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.web.client.RestClient;
@@ -46,16 +39,15 @@ import org.springframework.web.client.RestClient;
  * {@link Builder#observationRegistry(ObservationRegistry) observation registry}; see
  * {@link EtcdObservationDocumentation}.
  *
- * <p>Validation and the simplified views (values, maps, booleans) live here; the wire protocol, the escaping,
- * the error translation, the failover, the swap loop, the health check and the observations live behind it.
- * Watches and health checks run on the {@link Builder#executor(Executor) executor}.
+ * <p>Every operation is checked, observed and answered behind the template, by parts it makes on its first
+ * operation: the simplified views (values, maps, booleans), the wire protocol, the escaping, the error translation,
+ * the failover, the swap loop, the health check and the observations. Watches and health checks run on the
+ * {@link Builder#executor(Executor) executor}.
  */
 public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     /** What the template was built with, apart from the builder it came from: its parts are made from it. */
     private final TemplateSettings settings;
-
-    private final boolean serializableReads;
 
     private final EtcdClientListener listener;
 
@@ -79,7 +71,6 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             }
         }
         this.settings = builder.snapshot();
-        this.serializableReads = builder.readConsistency == ReadConsistency.SERIALIZABLE;
         this.listener = Listeners.fixed(builder.listeners);
     }
 
@@ -102,14 +93,6 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
             }
             return this.wiring;
         }
-    }
-
-    private EtcdProtocol protocol() {
-        return wiring().protocol;
-    }
-
-    private Observations observations() {
-        return wiring().observations;
     }
 
     /**
@@ -153,27 +136,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public String get(String key, ReadOptions options) {
-        return observations().observe("get", key, (context) -> {
-            String k = EtcdKeys.normalize(key, "key");
-            EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
-            return (response != null) ? SwapEngine.valueNode(k, response).value() : null;
-        });
-    }
-
-    /** The response, or {@code null} when there is no such key: missing, or below a key that is a file. */
-    private EtcdResponse readIfPresent(String key, ReadOptions options, EtcdObservationContext context) {
-        try {
-            return protocol().get(key, withConsistency(options));
-        }
-        catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
-            Observations.noteFailure(context, ex);
-            return null;
-        }
-    }
-
-    /** The options with the template's read consistency when they do not choose one. */
-    private ReadOptions withConsistency(ReadOptions options) {
-        return (this.serializableReads && !options.isQuorumSet()) ? options.quorum(false) : options;
+        return wiring().calls.get(key, options);
     }
 
     @Override
@@ -183,10 +146,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse getResponse(String key, ReadOptions options) {
-        return observations().observe("get", key, (context) -> {
-            String k = EtcdKeys.normalize(key, "key");
-            return protocol().get(k, withConsistency(OptionChecks.notNull(options, "options")));
-        });
+        return wiring().calls.getResponse(key, options);
     }
 
     @Override
@@ -196,26 +156,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public Map<String, Object> getTree(String dir, ReadOptions options) {
-        return observations().observe("tree", dir, (context) -> {
-            String k = EtcdKeys.normalize(dir, "dir");
-            EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
-            if (response == null) {
-                return null;
-            }
-            if (!response.node().dir()) {
-                throw protocol().notADirectory(k, response, withConsistency(options));
-            }
-            return tree(response.node(), options.isRecursive());
-        });
-    }
-
-    private static Map<String, Object> tree(EtcdNode dir, boolean recursive) {
-        Map<String, Object> tree = new LinkedHashMap<>();
-        for (EtcdNode child : dir.nodes()) {
-            Object value = child.dir() ? (recursive ? tree(child, true) : null) : child.value();
-            tree.put(child.name(), value);
-        }
-        return tree;
+        return wiring().calls.getTree(dir, options);
     }
 
     @Override
@@ -225,18 +166,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse set(String key, String value, WriteOptions options) {
-        String operation = (options != null && options.isCompare()) ? "cas" : "set";
-        return observations().observe(operation, key, (context) -> write(key, value, options));
-    }
-
-    private EtcdResponse write(String key, String value, WriteOptions options) {
-        String k = writableKey(key);
-        checkValue(value, "value", k);
-        OptionChecks.notNull(options, "options");
-        if (options.getPrevValue() != null) {
-            checkValue(options.getPrevValue(), "prevValue", k);
-        }
-        return protocol().put(k, value, options);
+        return wiring().calls.set(key, value, options);
     }
 
     @Override
@@ -246,53 +176,22 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
-        return observations().observe("create", dir, (context) -> {
-            String k = EtcdKeys.normalize(dir, "dir");
-            checkValue(value, "value", k);
-            OptionChecks.notNull(options, "options");
-            if (options.isCompare() || options.getPrevExist() != null) {
-                throw new IllegalArgumentException("createInOrder in '" + k
-                        + "' takes no preconditions (it always creates a new key), got " + options);
-            }
-            return protocol().createInOrder(k, value, options);
-        });
+        return wiring().calls.createInOrder(dir, value, options);
     }
 
     @Override
     public boolean compareAndSet(String key, String expected, String value) {
-        return observations().observe("cas", key, (context) -> {
-            OptionChecks.notNull(expected, "expected");
-            return compareAndSet(key, value, WriteOptions.defaults().prevValue(expected), context);
-        });
+        return wiring().calls.compareAndSet(key, expected, value);
     }
 
     @Override
     public boolean compareAndSetIndex(String key, long modifiedIndex, String value) {
-        return observations().observe("cas", key, (context) -> {
-            if (modifiedIndex < 1) {
-                throw new IllegalArgumentException("modifiedIndex must be positive, got " + modifiedIndex);
-            }
-            return compareAndSet(key, value, WriteOptions.defaults().prevIndex(modifiedIndex), context);
-        });
-    }
-
-    private boolean compareAndSet(String key, String value, WriteOptions condition, EtcdObservationContext context) {
-        try {
-            write(key, value, condition);
-            return true;
-        }
-        catch (EtcdCompareFailedException ex) {
-            Observations.noteFailure(context, ex);
-            return false;
-        }
+        return wiring().calls.compareAndSetIndex(key, modifiedIndex, value);
     }
 
     @Override
     public String swap(String key, UnaryOperator<String> fn) {
-        return observations().observe("swap", key, (context) -> {
-            String k = writableKey(key);
-            return wiring().swaps.swap(k, OptionChecks.notNull(fn, "fn"), context);
-        });
+        return wiring().calls.swap(key, fn);
     }
 
     @Override
@@ -302,24 +201,12 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdResponse delete(String key, WriteOptions options) {
-        return observations().observe("delete", key, (context) -> {
-            String k = writableKey(key);
-            OptionChecks.notNull(options, "options");
-            if (options.getTtl() != null || options.getPrevExist() != null) {
-                throw new IllegalArgumentException(
-                        "delete of '" + k + "' takes only prevValue, prevIndex and timeout, got " + options);
-            }
-            if (options.getPrevValue() != null) {
-                checkValue(options.getPrevValue(), "prevValue", k);
-            }
-            return protocol().delete(k, options);
-        });
+        return wiring().calls.delete(key, options);
     }
 
     @Override
     public EtcdResponse deleteAll(String dir) {
-        return observations().observe("delete-all", dir,
-                (context) -> protocol().deleteAll(EtcdKeys.normalize(dir, "dir"), WriteOptions.defaults()));
+        return wiring().calls.deleteAll(dir);
     }
 
     @Override
@@ -327,7 +214,8 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
         String k = EtcdKeys.normalize(key, "key");
         OptionChecks.notNull(options, "options");
         OptionChecks.notNull(listener, "listener");
-        return wiring().resources.watch(protocol(), k, options, listener);
+        TemplateWiring parts = wiring();
+        return parts.resources.watch(parts.protocol, k, options, listener);
     }
 
     /**
@@ -340,14 +228,7 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public EtcdHealth health(Duration timeout) {
         OptionChecks.positive(timeout, "timeout");
-        return observations().observe("health", null, (context) -> {
-            try {
-                return wiring().health.check(timeout);
-            }
-            catch (RejectedExecutionException ex) {
-                throw wiring().resources.closedOr(ex);
-            }
-        });
+        return wiring().calls.health(timeout);
     }
 
     /**
@@ -408,12 +289,12 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
 
     @Override
     public EtcdVersion version() {
-        return observations().observe("version", null, (context) -> ServerVersion.read(wiring().transport, null));
+        return wiring().calls.version();
     }
 
     @Override
     public List<EtcdMember> members() {
-        return observations().observe("members", null, (context) -> protocol().members(null));
+        return wiring().calls.members();
     }
 
     /**
@@ -437,22 +318,6 @@ public class EtcdTemplate implements EtcdOperations, AutoCloseable {
     @Override
     public String toString() {
         return "EtcdTemplate[api=" + api() + ", endpoints=" + endpoints() + "]";
-    }
-
-    private static String writableKey(String key) {
-        String k = EtcdKeys.normalize(key, "key");
-        if (k.equals(EtcdKeys.ROOT)) {
-            throw new IllegalArgumentException("key must not be the root ('" + key
-                    + "'): etcd's root is read only; name a key below it");
-        }
-        return k;
-    }
-
-    private static void checkValue(String value, String what, String key) {
-        if (value == null) {
-            throw new IllegalArgumentException(what + " for key '" + key + "' must not be null");
-        }
-        EtcdKeys.checkValue(value, what, key);
     }
 
     /**

@@ -48,6 +48,9 @@ final class TemplateWiring {
 
     final EtcdElectionOperations elections;
 
+    /** The template's key-value operations as they run. */
+    final TemplateCalls calls;
+
     TemplateWiring(EtcdTemplate template, TemplateSettings settings, EtcdClientListener listener) {
         this.resources = new TemplateResources(settings, listener);
         this.transport = this.resources.transport();
@@ -73,5 +76,6 @@ final class TemplateWiring {
         }
         this.locks = new QueuedLockOperations(queue, this.observations);
         this.elections = new QueuedElectionOperations(queue, this.observations);
+        this.calls = new TemplateCalls(this, settings.readConsistency == ReadConsistency.SERIALIZABLE);
     }
 }
