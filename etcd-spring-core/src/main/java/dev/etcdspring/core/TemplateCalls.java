@@ -11,9 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 
 import dev.etcdspring.core.internal.EtcdKeys;
-import dev.etcdspring.core.internal.EtcdProtocol;
-import dev.etcdspring.core.internal.HealthProbe;
-import dev.etcdspring.core.internal.HttpTransport;
 import dev.etcdspring.core.internal.Observations;
 import dev.etcdspring.core.internal.ServerVersion;
 import dev.etcdspring.core.internal.SwapEngine;
@@ -27,33 +24,19 @@ import dev.etcdspring.core.observation.EtcdObservationContext;
  */
 final class TemplateCalls {
 
-    private final EtcdProtocol protocol;
-
-    private final Observations observations;
-
-    private final SwapEngine swaps;
-
-    private final HealthProbe health;
-
-    private final HttpTransport transport;
-
-    private final TemplateResources resources;
+    /** The parts these calls work through, of which they are one. */
+    private final TemplateWiring parts;
 
     /** Whether reads that choose no consistency are serializable, as the template was built. */
     private final boolean serializableReads;
 
-    TemplateCalls(TemplateWiring wiring, boolean serializableReads) {
-        this.protocol = wiring.protocol;
-        this.observations = wiring.observations;
-        this.swaps = wiring.swaps;
-        this.health = wiring.health;
-        this.transport = wiring.transport;
-        this.resources = wiring.resources;
+    TemplateCalls(TemplateWiring parts, boolean serializableReads) {
+        this.parts = parts;
         this.serializableReads = serializableReads;
     }
 
     String get(String key, ReadOptions options) {
-        return this.observations.observe("get", key, (context) -> {
+        return this.parts.observations.observe("get", key, (context) -> {
             String k = EtcdKeys.normalize(key, "key");
             EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
             return (response != null) ? SwapEngine.valueNode(k, response).value() : null;
@@ -63,7 +46,7 @@ final class TemplateCalls {
     /** The response, or {@code null} when there is no such key: missing, or below a key that is a file. */
     private EtcdResponse readIfPresent(String key, ReadOptions options, EtcdObservationContext context) {
         try {
-            return this.protocol.get(key, withConsistency(options));
+            return this.parts.protocol.get(key, withConsistency(options));
         }
         catch (EtcdKeyNotFoundException | EtcdNotDirectoryException ex) {
             Observations.noteFailure(context, ex);
@@ -77,21 +60,21 @@ final class TemplateCalls {
     }
 
     EtcdResponse getResponse(String key, ReadOptions options) {
-        return this.observations.observe("get", key, (context) -> {
+        return this.parts.observations.observe("get", key, (context) -> {
             String k = EtcdKeys.normalize(key, "key");
-            return this.protocol.get(k, withConsistency(OptionChecks.notNull(options, "options")));
+            return this.parts.protocol.get(k, withConsistency(OptionChecks.notNull(options, "options")));
         });
     }
 
     Map<String, Object> getTree(String dir, ReadOptions options) {
-        return this.observations.observe("tree", dir, (context) -> {
+        return this.parts.observations.observe("tree", dir, (context) -> {
             String k = EtcdKeys.normalize(dir, "dir");
             EtcdResponse response = readIfPresent(k, OptionChecks.notNull(options, "options"), context);
             if (response == null) {
                 return null;
             }
             if (!response.node().dir()) {
-                throw this.protocol.notADirectory(k, response, withConsistency(options));
+                throw this.parts.protocol.notADirectory(k, response, withConsistency(options));
             }
             return tree(response.node(), options.isRecursive());
         });
@@ -108,7 +91,7 @@ final class TemplateCalls {
 
     EtcdResponse set(String key, String value, WriteOptions options) {
         String operation = (options != null && options.isCompare()) ? "cas" : "set";
-        return this.observations.observe(operation, key, (context) -> write(key, value, options));
+        return this.parts.observations.observe(operation, key, (context) -> write(key, value, options));
     }
 
     private EtcdResponse write(String key, String value, WriteOptions options) {
@@ -118,11 +101,11 @@ final class TemplateCalls {
         if (options.getPrevValue() != null) {
             checkValue(options.getPrevValue(), "prevValue", k);
         }
-        return this.protocol.put(k, value, options);
+        return this.parts.protocol.put(k, value, options);
     }
 
     EtcdResponse createInOrder(String dir, String value, WriteOptions options) {
-        return this.observations.observe("create", dir, (context) -> {
+        return this.parts.observations.observe("create", dir, (context) -> {
             String k = EtcdKeys.normalize(dir, "dir");
             checkValue(value, "value", k);
             OptionChecks.notNull(options, "options");
@@ -130,19 +113,19 @@ final class TemplateCalls {
                 throw new IllegalArgumentException("createInOrder in '" + k
                         + "' takes no preconditions (it always creates a new key), got " + options);
             }
-            return this.protocol.createInOrder(k, value, options);
+            return this.parts.protocol.createInOrder(k, value, options);
         });
     }
 
     boolean compareAndSet(String key, String expected, String value) {
-        return this.observations.observe("cas", key, (context) -> {
+        return this.parts.observations.observe("cas", key, (context) -> {
             OptionChecks.notNull(expected, "expected");
             return compareAndSet(key, value, WriteOptions.defaults().prevValue(expected), context);
         });
     }
 
     boolean compareAndSetIndex(String key, long modifiedIndex, String value) {
-        return this.observations.observe("cas", key, (context) -> {
+        return this.parts.observations.observe("cas", key, (context) -> {
             if (modifiedIndex < 1) {
                 throw new IllegalArgumentException("modifiedIndex must be positive, got " + modifiedIndex);
             }
@@ -162,14 +145,14 @@ final class TemplateCalls {
     }
 
     String swap(String key, UnaryOperator<String> fn) {
-        return this.observations.observe("swap", key, (context) -> {
+        return this.parts.observations.observe("swap", key, (context) -> {
             String k = writableKey(key);
-            return this.swaps.swap(k, OptionChecks.notNull(fn, "fn"), context);
+            return this.parts.swaps.swap(k, OptionChecks.notNull(fn, "fn"), context);
         });
     }
 
     EtcdResponse delete(String key, WriteOptions options) {
-        return this.observations.observe("delete", key, (context) -> {
+        return this.parts.observations.observe("delete", key, (context) -> {
             String k = writableKey(key);
             OptionChecks.notNull(options, "options");
             if (options.getTtl() != null || options.getPrevExist() != null) {
@@ -179,33 +162,35 @@ final class TemplateCalls {
             if (options.getPrevValue() != null) {
                 checkValue(options.getPrevValue(), "prevValue", k);
             }
-            return this.protocol.delete(k, options);
+            return this.parts.protocol.delete(k, options);
         });
     }
 
     EtcdResponse deleteAll(String dir) {
-        return this.observations.observe("delete-all", dir,
-                (context) -> this.protocol.deleteAll(EtcdKeys.normalize(dir, "dir"), WriteOptions.defaults()));
+        return this.parts.observations.observe("delete-all", dir,
+                (context) -> this.parts.protocol.deleteAll(EtcdKeys.normalize(dir, "dir"),
+                        WriteOptions.defaults()));
     }
 
     /** Runs a health check; the timeout was checked by the template. */
     EtcdHealth health(Duration timeout) {
-        return this.observations.observe("health", null, (context) -> {
+        return this.parts.observations.observe("health", null, (context) -> {
             try {
-                return this.health.check(timeout);
+                return this.parts.health.check(timeout);
             }
             catch (RejectedExecutionException ex) {
-                throw this.resources.closedOr(ex);
+                throw this.parts.resources.closedOr(ex);
             }
         });
     }
 
     EtcdVersion version() {
-        return this.observations.observe("version", null, (context) -> ServerVersion.read(this.transport, null));
+        return this.parts.observations.observe("version", null,
+                (context) -> ServerVersion.read(this.parts.transport, null));
     }
 
     List<EtcdMember> members() {
-        return this.observations.observe("members", null, (context) -> this.protocol.members(null));
+        return this.parts.observations.observe("members", null, (context) -> this.parts.protocol.members(null));
     }
 
     private static String writableKey(String key) {
